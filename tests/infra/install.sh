@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Makes sure the servers the real-infrastructure tests run against are installed:
+# redis-server, rabbitmq-server, PostgreSQL 15 (initdb/pg_ctl) and node/npm for the conformance suites.
+# Idempotent and quiet when everything is present. As root it installs what is missing with apt;
+# otherwise it prints the exact command to run and fails.
+set -euo pipefail
+
+missing_packages=()
+
+command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 \
+  || missing_packages+=(redis-server)
+
+# The real broker script, not the /usr/sbin wrapper (which switches user and logs to /var/log).
+[[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || missing_packages+=(rabbitmq-server)
+
+postgres_bin() {
+  local initdb
+  for initdb in /usr/lib/postgresql/*/bin/initdb; do
+    [[ -x "$initdb" ]] && { dirname "$initdb"; return 0; }
+  done
+  return 1
+}
+postgres_bin >/dev/null || missing_packages+=(postgresql-15)
+
+if ((${#missing_packages[@]} > 0)); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "install.sh: missing prerequisites: ${missing_packages[*]}" >&2
+    echo "install.sh: run as root: apt-get update && apt-get install -y --no-install-recommends ${missing_packages[*]}" >&2
+    exit 1
+  fi
+  apt_log=$(mktemp)
+  # policy-rc.d on the build machines keeps apt from starting the services; the tests start their own.
+  if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+         && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_packages[@]}"; } \
+       >"$apt_log" 2>&1; then
+    echo "install.sh: apt-get install ${missing_packages[*]} failed:" >&2
+    tail -n 30 "$apt_log" >&2
+    rm -f "$apt_log"
+    exit 1
+  fi
+  rm -f "$apt_log"
+  postgres_bin >/dev/null || { echo "install.sh: postgresql-15 installed but no initdb under /usr/lib/postgresql/*/bin" >&2; exit 1; }
+fi
+
+# PostgreSQL refuses to run as root, so start.sh runs it as the 'postgres' OS user.
+if [[ $(id -u) -eq 0 ]] && ! id -u postgres >/dev/null 2>&1; then
+  echo "install.sh: running as root but there is no 'postgres' OS user to run PostgreSQL as" >&2
+  exit 1
+fi
+
+# The conformance suites run on node's built-in test runner (node >= 18).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "install.sh: node and npm are required for the conformance tests (install nodejs >= 18 and npm)" >&2
+  exit 1
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if ((node_major < 18)); then
+  echo "install.sh: node $(node --version) is too old; the conformance tests need node >= 18 (node:test)" >&2
+  exit 1
+fi
