@@ -1,0 +1,20 @@
+using DaprPlatform.Sidecar.Hosting;
+
+namespace DaprPlatform.Sidecar.Api;
+
+/// <summary>daprd's HTTP API on the --dapr-http-port, grouped by API version.</summary>
+public static class ApiRoutes
+{
+    public static void MapDaprHttpApi(this IEndpointRouteBuilder endpoints, SidecarOptions options)
+    {
+        var host = $"*:{options.HttpPort}";
+        var v1 = endpoints.MapGroup("/v1.0").RequireHost(host);
+        v1.MapStateApi();
+        v1.MapSecretsApi();
+        v1.MapHealthApi();
+        v1.MapMetadataApi();
+
+        // Any route daprd does not know is a service invocation addressed by header (dapr-app-id).
+        endpoints.MapFallback(context => throw DaprErrors.DirectInvokeNoAppId().ToException()).RequireHost(host);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+
+namespace DaprPlatform.Sidecar.Api;
+
+/// <summary>
+/// Turns <see cref="DaprErrorException"/> into daprd's error body, and anything unexpected into a logged 500 rather
+/// than a dropped connection, so no request can take the sidecar down.
+/// </summary>
+public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (DaprErrorException e)
+        {
+            await WriteAsync(context, e.Error);
+        }
+        catch (BadHttpRequestException e)
+        {
+            await WriteAsync(context, e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? new DaprError(413, "ERR_BODY_READ", $"request body too large: {e.Message}")
+                : DaprErrors.Malformed(e.Message));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller went away; nothing to answer.
+        }
+        catch (Exception e)
+        {
+            LogUnhandled(logger, context.Request.Method, context.Request.Path, e);
+            await WriteAsync(context, new DaprError(500, "ERR_INTERNAL", $"internal error: {e.Message}"));
+        }
+    }
+
+    public static async Task WriteAsync(HttpContext context, DaprError error)
+    {
+        if (context.Response.HasStarted)
+        {
+            context.Abort();
+            return;
+        }
+
+        context.Response.Clear();
+        context.Response.StatusCode = error.Status;
+        context.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(context.Response.Body, new ErrorBody(error.ErrorCode, error.Message), SidecarJsonContext.Default.ErrorBody, context.RequestAborted);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, string method, string path, Exception exception);
+}
