@@ -1,0 +1,3 @@
+namespace DaprPlatform.Dapr.Client;
+
+internal sealed record InvocationTarget(string AppId, string MethodName);

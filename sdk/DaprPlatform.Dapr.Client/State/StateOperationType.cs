@@ -1,0 +1,7 @@
+namespace DaprPlatform.Dapr.Client;
+
+public enum StateOperationType
+{
+    Upsert,
+    Delete,
+}
