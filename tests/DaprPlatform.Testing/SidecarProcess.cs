@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Net;
+using System.Reflection;
+
+namespace DaprPlatform.Testing;
+
+/// <summary>
+/// Our daprd-compatible sidecar running as a real process (<c>dotnet daprd.dll</c> with daprd's flags),
+/// started and ready (GET /v1.0/healthz/outbound answered 204) when <see cref="StartAsync"/> returns.
+/// </summary>
+public sealed class SidecarProcess : IAsyncDisposable
+{
+    /// <summary>Overrides the daprd.dll location for every sidecar of the test run.</summary>
+    public const string SidecarDllVariable = "DAPRPLATFORM_SIDECAR_DLL";
+
+    private static readonly TimeSpan GracefulStop = TimeSpan.FromSeconds(10);
+
+    private readonly ManagedProcess _process;
+
+    private SidecarProcess(SidecarOptions options, ManagedProcess process, int httpPort, int grpcPort, int internalPort, int metricsPort)
+    {
+        Options = options;
+        _process = process;
+        HttpPort = httpPort;
+        GrpcPort = grpcPort;
+        InternalPort = internalPort;
+        MetricsPort = metricsPort;
+        HttpEndpoint = new Uri($"http://127.0.0.1:{httpPort}/");
+        HttpClient = new HttpClient { BaseAddress = HttpEndpoint };
+    }
+
+    public SidecarOptions Options { get; }
+
+    public string AppId => Options.AppId;
+
+    public int HttpPort { get; }
+
+    public int GrpcPort { get; }
+
+    public int InternalPort { get; }
+
+    public int MetricsPort { get; }
+
+    /// <summary>http://127.0.0.1:{HttpPort}/</summary>
+    public Uri HttpEndpoint { get; }
+
+    /// <summary>A client for the sidecar's HTTP API (base address <see cref="HttpEndpoint"/>, no dapr-api-token header).</summary>
+    public HttpClient HttpClient { get; }
+
+    public ManagedProcess Process => _process;
+
+    /// <summary>The sidecar's recent output.</summary>
+    public string Output => _process.Output;
+
+    /// <summary>The daprd.dll built in the same configuration as the running tests.</summary>
+    public static string DefaultSidecarDllPath
+    {
+        get
+        {
+            var configuration = BuildConfiguration();
+            return RepositoryRoot.Combine("sidecar", "DaprPlatform.Sidecar", "bin", configuration, "net10.0", "daprd.dll");
+        }
+    }
+
+    public static async Task<SidecarProcess> StartAsync(SidecarOptions options, CancellationToken cancellationToken = default)
+    {
+        var dll = options.SidecarDllPath
+            ?? System.Environment.GetEnvironmentVariable(SidecarDllVariable)
+            ?? DefaultSidecarDllPath;
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException(
+                $"The sidecar is not built at {dll}; build sidecar/DaprPlatform.Sidecar in configuration '{BuildConfiguration()}' first.", dll);
+        }
+
+        var httpPort = options.HttpPort ?? FreePort.Get();
+        var grpcPort = options.GrpcPort ?? FreePort.Get();
+        var internalPort = options.InternalGrpcPort ?? FreePort.Get();
+        var metricsPort = options.MetricsPort ?? FreePort.Get();
+
+        var arguments = new List<string>
+        {
+            dll,
+            "--app-id", options.AppId,
+            "--dapr-http-port", Invariant(httpPort),
+            "--dapr-grpc-port", Invariant(grpcPort),
+            "--dapr-internal-grpc-port", Invariant(internalPort),
+            "--metrics-port", Invariant(metricsPort),
+        };
+        if (options.AppPort is { } appPort)
+        {
+            arguments.AddRange(["--app-port", Invariant(appPort)]);
+        }
+
+        foreach (var resourcesPath in options.ResourcesPaths)
+        {
+            arguments.AddRange(["--resources-path", resourcesPath]);
+        }
+
+        AddIfSet(arguments, "--config", options.ConfigPath);
+        AddIfSet(arguments, "--app-protocol", options.AppProtocol);
+        AddIfSet(arguments, "--log-level", options.LogLevel);
+        arguments.AddRange(options.ExtraArguments);
+
+        var environment = new Dictionary<string, string?>(options.Environment);
+        SetIfGiven(environment, "DAPR_API_TOKEN", options.ApiToken);
+        SetIfGiven(environment, "APP_API_TOKEN", options.AppApiToken);
+        SetIfGiven(environment, "NAMESPACE", options.Namespace);
+        SetIfGiven(environment, "DAPR_DEV_HOME", options.DaprDevHome);
+
+        var process = ManagedProcess.Start("dotnet", arguments, environment, options.WorkingDirectory);
+        var sidecar = new SidecarProcess(options, process, httpPort, grpcPort, internalPort, metricsPort);
+        try
+        {
+            await process.WaitForHttpAsync(
+                $"http://127.0.0.1:{httpPort}/v1.0/healthz/outbound", HttpStatusCode.NoContent, options.StartupTimeout, cancellationToken);
+            return sidecar;
+        }
+        catch
+        {
+            await sidecar.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Graceful stop (SIGTERM, as daprd gets from the CLI), killed if it takes longer than 10 s.</summary>
+    public Task StopAsync() => _process.StopAsync(GracefulStop);
+
+    public async ValueTask DisposeAsync()
+    {
+        HttpClient.Dispose();
+        await _process.DisposeAsync();
+    }
+
+    // This library is always built in the configuration of the test project that references it, so its own
+    // attribute names the test assembly's configuration (and, under testhost, is not fooled by the host's).
+    private static string BuildConfiguration() =>
+        typeof(SidecarProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration is { Length: > 0 } configuration
+            ? configuration
+            : "Debug";
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static void AddIfSet(List<string> arguments, string flag, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            arguments.AddRange([flag, value]);
+        }
+    }
+
+    private static void SetIfGiven(Dictionary<string, string?> environment, string name, string? value)
+    {
+        if (value is not null)
+        {
+            environment[name] = value;
+        }
+    }
+}
