@@ -1,0 +1,343 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace DaprPlatform.Sidecar.Components.State.Redis;
+
+/// <summary>
+/// state.redis, storing exactly what daprd's component stores (components-contrib state/redis): a HASH per key with
+/// <c>data</c> and <c>version</c> (the etag, "1" after the first write) and <c>first-write</c> = 0 after a first-write
+/// save, so daprd and this sidecar can read each other's data. Writes and deletes are atomic Lua scripts; a key
+/// holding a plain string (older clients) is read with GET. Like daprd, reads report no <c>ttlExpireTime</c>.
+/// Unlike daprd, whose MULTI has no rollback, a transaction is checked as a whole before it is applied, so an etag
+/// conflict leaves nothing written.
+/// </summary>
+public sealed partial class RedisStateStore : IStateStore
+{
+    private const int MaxTransactionAttempts = 10;
+
+    private readonly ConnectionMultiplexer _connection;
+    private readonly IDatabase _database;
+    private readonly RedisStateSettings _settings;
+    private readonly int _replicas;
+    private readonly ILogger _logger;
+
+    private RedisStateStore(ConnectionMultiplexer connection, RedisStateSettings settings, int replicas, ILogger logger)
+    {
+        _connection = connection;
+        _database = connection.GetDatabase();
+        _settings = settings;
+        _replicas = replicas;
+        _logger = logger;
+    }
+
+    public StateStoreFeatures Features => StateStoreFeatures.ETag | StateStoreFeatures.Transactional | StateStoreFeatures.Ttl | StateStoreFeatures.Actor;
+
+    public static async Task<IAsyncDisposable> CreateAsync(ComponentContext context, CancellationToken cancellationToken)
+    {
+        var settings = RedisStateSettings.Parse(context.Metadata, ClientName(context.Options.AppId));
+        var connecting = ConnectionMultiplexer.ConnectAsync(settings.Options);
+        ConnectionMultiplexer connection;
+        try
+        {
+            connection = await connecting.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The connect keeps going in the background; close whatever it ends up opening.
+            _ = connecting.ContinueWith(static t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            throw;
+        }
+        catch (RedisConnectionException e)
+        {
+            throw new InvalidOperationException($"redis store: error connecting to redis at {context.Metadata.GetString("redisHost")}: {e.Message}", e);
+        }
+
+        try
+        {
+            var replicas = await CountReplicasAsync(connection.GetDatabase()).WaitAsync(cancellationToken);
+            return new RedisStateStore(connection, settings, replicas, context.CreateLogger("redis"));
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public async Task<StateEntry?> GetAsync(string key, StateReadOptions options, CancellationToken cancellationToken)
+    {
+        HashEntry[] fields;
+        try
+        {
+            fields = await RunAsync(_database.HashGetAllAsync(key), cancellationToken);
+        }
+        catch (RedisServerException e) when (IsWrongType(e))
+        {
+            // A plain string written by an older client: daprd falls back to GET and reports no etag.
+            var legacy = await RunAsync(_database.StringGetAsync(key), cancellationToken);
+            return legacy.IsNull ? null : new StateEntry((byte[])legacy!, null);
+        }
+
+        if (fields.Length == 0)
+        {
+            return null;
+        }
+
+        var data = RedisValue.Null;
+        var version = RedisValue.Null;
+        foreach (var field in fields)
+        {
+            if (field.Name == "data")
+            {
+                data = field.Value;
+            }
+            else if (field.Name == "version")
+            {
+                version = field.Value;
+            }
+        }
+
+        if (data.IsNull || version.IsNull)
+        {
+            throw new InvalidOperationException("required hash field 'data' or 'version' was not found");
+        }
+
+        return new StateEntry((byte[])data!, (string?)version);
+    }
+
+    public async Task<IReadOnlyList<BulkStateEntry>> BulkGetAsync(IReadOnlyList<string> keys, StateReadOptions options, int parallelism, CancellationToken cancellationToken)
+    {
+        // One multiplexed connection pipelines every read; there is nothing to gain from limiting parallelism.
+        var reads = new Task<StateEntry?>[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            reads[i] = GetAsync(keys[i], options, cancellationToken);
+        }
+
+        var results = new BulkStateEntry[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            try
+            {
+                results[i] = new BulkStateEntry(keys[i], await reads[i], null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                results[i] = new BulkStateEntry(keys[i], null, e.Message);
+            }
+        }
+
+        return results;
+    }
+
+    public async Task<string?> SetAsync(StateSetRequest request, CancellationToken cancellationToken)
+    {
+        var expected = ExpectedVersion(request.ETag);
+        var firstWrite = request.Concurrency == StateConcurrency.FirstWrite ? RedisStateScripts.FirstWriteFlag : "1";
+        RedisResult version;
+        try
+        {
+            version = await RunAsync(_database.ExecuteAsync("EVAL", SetArguments(request, expected, firstWrite)), cancellationToken);
+        }
+        catch (RedisServerException e) when (IsRefusal(e))
+        {
+            throw HasETag(request.ETag)
+                ? new StateETagMismatchException(e.Message)
+                : new InvalidOperationException($"failed to set key {request.Key}: {e.Message}", e);
+        }
+
+        if (request.Consistency == StateConsistency.Strong)
+        {
+            await WaitForReplicasAsync(cancellationToken);
+        }
+
+        return ((long)version).ToString(CultureInfo.InvariantCulture);
+    }
+
+    public async Task DeleteAsync(StateDeleteRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunAsync(_database.ExecuteAsync("EVAL", DeleteArguments(request)), cancellationToken);
+        }
+        catch (RedisServerException e) when (IsRefusal(e))
+        {
+            throw new StateETagMismatchException(e.Message);
+        }
+
+        if (request.Consistency == StateConsistency.Strong)
+        {
+            await WaitForReplicasAsync(cancellationToken);
+        }
+    }
+
+    public async Task TransactAsync(IReadOnlyList<StateOperation> operations, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        if (operations.Count == 0)
+        {
+            return;
+        }
+
+        // Etags are parsed up front: an invalid one fails the transaction before anything is sent.
+        var expected = operations.Select(op => op.Set is { } set ? ExpectedVersion(set.ETag) : EtagArgument(op.Delete!.ETag)).ToArray();
+        var keys = operations.Select(op => op.Key).Distinct(StringComparer.Ordinal).ToArray();
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var inspection = await RunAsync(
+                _database.ExecuteAsync("EVAL", [RedisStateScripts.Inspect, keys.Length, .. keys.Select(k => (object)(RedisKey)k)]),
+                cancellationToken);
+            var snapshots = new Dictionary<string, RedisKeySnapshot>(StringComparer.Ordinal);
+            var replies = (RedisResult[])inspection!;
+            for (var i = 0; i < keys.Length; i++)
+            {
+                snapshots[keys[i]] = RedisKeySnapshot.FromInspection(replies[i]);
+            }
+
+            var transaction = _database.CreateTransaction();
+            foreach (var (key, snapshot) in snapshots)
+            {
+                foreach (var condition in snapshot.Conditions(key))
+                {
+                    transaction.AddCondition(condition);
+                }
+            }
+
+            // Replays the scripts' rules on the inspected state first, so a conflict leaves nothing written.
+            var scriptReplies = new Task<RedisResult>[operations.Count];
+            for (var i = 0; i < operations.Count; i++)
+            {
+                var op = operations[i];
+                var snapshot = snapshots[op.Key];
+                if (op.Set is { } set)
+                {
+                    // daprd's MULTI passes no first-write flag, so a transaction never marks a key first-write.
+                    if (!snapshot.TryApplySet(expected[i], markFirstWrite: false))
+                    {
+                        throw HasETag(set.ETag)
+                            ? new StateETagMismatchException($"failed to set key {set.Key}")
+                            : new InvalidOperationException($"failed to set key {set.Key}: it was saved with first-write concurrency and no etag was given");
+                    }
+
+                    scriptReplies[i] = transaction.ExecuteAsync("EVAL", SetArguments(set, expected[i], firstWriteFlag: ""));
+                }
+                else
+                {
+                    if (!snapshot.TryApplyDelete(expected[i]))
+                    {
+                        throw new StateETagMismatchException($"failed to delete {op.Delete!.Key}");
+                    }
+
+                    scriptReplies[i] = transaction.ExecuteAsync("EVAL", DeleteArguments(op.Delete!));
+                }
+            }
+
+            if (await RunAsync(transaction.ExecuteAsync(), cancellationToken))
+            {
+                // The conditions held, so every script saw what was checked; a failure here means a corrupt value.
+                foreach (var reply in scriptReplies)
+                {
+                    await reply;
+                }
+
+                return;
+            }
+
+            if (attempt == MaxTransactionAttempts)
+            {
+                throw new InvalidOperationException($"the keys of the transaction kept changing concurrently; gave up after {attempt} attempts");
+            }
+
+            LogTransactionRetry(_logger, attempt);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _connection.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>ARGV[1] of the set script: the etag as an integer (daprd's strconv.Atoi), or "0" when there is none.</summary>
+    private static string ExpectedVersion(string? etag)
+    {
+        if (!HasETag(etag))
+        {
+            return RedisStateScripts.NoETag;
+        }
+
+        return long.TryParse(etag, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var version)
+            ? version.ToString(CultureInfo.InvariantCulture)
+            : throw new StateETagInvalidException(etag!);
+    }
+
+    /// <summary>ARGV[1] of the delete script: the etag verbatim (daprd does not parse it here), or "0".</summary>
+    private static string EtagArgument(string? etag) => HasETag(etag) ? etag! : RedisStateScripts.NoETag;
+
+    private static bool HasETag(string? etag) => !string.IsNullOrEmpty(etag);
+
+    private object[] SetArguments(StateSetRequest request, string expectedVersion, string firstWriteFlag)
+    {
+        var ttl = request.TtlSeconds ?? _settings.DefaultTtlSeconds;
+        return
+        [
+            RedisStateScripts.Set, 1, (RedisKey)request.Key,
+            expectedVersion, (RedisValue)request.Value.ToArray(), firstWriteFlag,
+            ttl is { } seconds ? seconds.ToString(CultureInfo.InvariantCulture) : "",
+        ];
+    }
+
+    private static object[] DeleteArguments(StateDeleteRequest request) =>
+        [RedisStateScripts.Delete, 1, (RedisKey)request.Key, EtagArgument(request.ETag)];
+
+    private async Task WaitForReplicasAsync(CancellationToken cancellationToken)
+    {
+        if (_replicas > 0)
+        {
+            await RunAsync(_database.ExecuteAsync("WAIT", _replicas, 1000), cancellationToken);
+        }
+    }
+
+    /// <summary>SE.Redis 1.2.6 has no async timeouts or cancellation; bound each call like go-redis's read timeout.</summary>
+    private async Task<T> RunAsync<T>(Task<T> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return _settings.OperationTimeout is { } timeout
+                ? await operation.WaitAsync(timeout, cancellationToken)
+                : await operation.WaitAsync(cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Observe the abandoned operation's outcome so it is not reported as unobserved.
+            _ = operation.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw new TimeoutException($"redis did not answer within {_settings.OperationTimeout!.Value.TotalMilliseconds:0} ms");
+        }
+    }
+
+    private static async Task<int> CountReplicasAsync(IDatabase database)
+    {
+        var info = (string?)await database.ExecuteAsync("INFO", "replication") ?? "";
+        foreach (var line in info.Split("\r\n"))
+        {
+            if (line.StartsWith("connected_slaves:", StringComparison.Ordinal)
+                && int.TryParse(line.AsSpan("connected_slaves:".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var replicas))
+            {
+                return replicas;
+            }
+        }
+
+        return 0;
+    }
+
+    private static bool IsWrongType(RedisServerException e) => e.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal);
+
+    private static bool IsRefusal(RedisServerException e) =>
+        e.Message.Contains("failed to set key ", StringComparison.Ordinal) || e.Message.Contains("failed to delete ", StringComparison.Ordinal);
+
+    // CLIENT SETNAME refuses spaces; app ids never have them, but keep the name safe regardless.
+    private static string ClientName(string appId) => "dapr-" + (string.IsNullOrEmpty(appId) ? "sidecar" : appId.Replace(' ', '-'));
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Redis transaction keys changed concurrently (attempt {Attempt}); retrying")]
+    private static partial void LogTransactionRetry(ILogger logger, int attempt);
+}
