@@ -41,32 +41,13 @@ public sealed class DaprInvocationHandler : DelegatingHandler
                 "A Dapr invocation request needs an absolute URI whose host is the target app id, e.g. http://catalog/api/products.");
         }
 
-        var appId = ReadAppId(uri);
-        request.RequestUri = new Uri(_baseAddress + DaprInvocationPaths.Build(appId, uri.PathAndQuery));
+        // Uri normalizes hosts to lower case, so app ids addressed this way are lower case (as Kubernetes requires anyway).
+        request.RequestUri = new Uri(_baseAddress + DaprInvocationPaths.Build(uri.Host, uri.PathAndQuery));
 
         if (_apiToken is not null)
         {
             request.Headers.Remove(DaprHeaders.ApiToken);
             request.Headers.TryAddWithoutValidation(DaprHeaders.ApiToken, _apiToken);
         }
-    }
-
-    /// <summary><see cref="Uri.Host"/> is lower-cased by <see cref="Uri"/>; app ids keep their spelling, so read it from the original text.</summary>
-    private static string ReadAppId(Uri uri)
-    {
-        var original = uri.OriginalString;
-        var start = original.IndexOf("://", StringComparison.Ordinal);
-        if (start >= 0)
-        {
-            start += 3;
-            var end = original.IndexOfAny(['/', '?', '#', ':'], start);
-            var host = end < 0 ? original[start..] : original[start..end];
-            if (string.Equals(host, uri.Host, StringComparison.OrdinalIgnoreCase))
-            {
-                return host;
-            }
-        }
-
-        return uri.Host;
     }
 }
