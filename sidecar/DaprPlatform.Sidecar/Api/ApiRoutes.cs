@@ -13,6 +13,10 @@ public static class ApiRoutes
         v1.MapSecretsApi();
         v1.MapHealthApi();
         v1.MapMetadataApi();
+        v1.MapPublishApi();
+
+        var v1Alpha1 = endpoints.MapGroup("/v1.0-alpha1").RequireHost(host);
+        v1Alpha1.MapBulkPublishApi();
 
         // Any route daprd does not know is a service invocation addressed by header (dapr-app-id).
         endpoints.MapFallback(context => throw DaprErrors.DirectInvokeNoAppId().ToException()).RequireHost(host);

@@ -33,8 +33,8 @@ public static class DaprErrors
 
     public static DaprError StateOperationNotSupported(string op) => new(400, "ERR_NOT_SUPPORTED_STATE_OPERATION", $"operation type {op} not supported");
 
-    // Pub/sub
-    public static DaprError PubsubNotConfigured() => new(400, "ERR_PUBSUB_NOT_CONFIGURED", "no pubsub is configured");
+    // Pub/sub (dapr pkg/api/errors/pubsub.go)
+    public static DaprError PubsubNotConfigured(string name) => new(400, "ERR_PUBSUB_NOT_CONFIGURED", $"pubsub {name} is not configured");
 
     public static DaprError PubsubNotFound(string name) => new(404, "ERR_PUBSUB_NOT_FOUND", $"pubsub {name} is not found");
 
@@ -42,18 +42,33 @@ public static class DaprErrors
 
     public static DaprError TopicEmpty(string pubsub) => new(404, "ERR_TOPIC_NAME_EMPTY", $"topic is empty in pubsub {pubsub}");
 
-    public static DaprError PubsubForbidden(string topic, string pubsub, string appId) =>
-        new(403, "ERR_PUBSUB_FORBIDDEN", $"topic {topic} is not allowed for app id {appId} in pubsub {pubsub}");
+    public static DaprError PubsubForbidden(string topic, string appId) =>
+        new(403, "ERR_PUBSUB_FORBIDDEN", $"topic {topic} is not allowed for app id {appId}");
 
     public static DaprError PublishMessage(string topic, string pubsub, string err) =>
         new(500, "ERR_PUBSUB_PUBLISH_MESSAGE", $"error when publishing to topic {topic} in pubsub {pubsub}: {err}");
 
-    public static DaprError PubsubCloudEventCreation(string err) => new(500, "ERR_PUBSUB_CLOUD_EVENTS_SER", $"error when creating cloudevent: {err}");
+    public static DaprError PubsubCloudEventCreation() => new(500, "ERR_PUBSUB_CLOUD_EVENTS_SER", "cannot create cloudevent");
 
-    public static DaprError PubsubMetadataDeserialize(string err) => new(400, "ERR_PUBSUB_REQUEST_METADATA", $"failed deserializing metadata: {err}");
+    public static DaprError PubsubMetadataDeserialize(string err) => new(400, "ERR_PUBSUB_REQUEST_METADATA", $"failed deserializing metadata. Error: {err}");
 
-    public static DaprError PubsubEventsSer(string topic, string pubsub, string err) =>
-        new(400, "ERR_PUBSUB_EVENTS_SER", $"error when marshalling events to bytes for topic {topic} pubsub {pubsub}: {err}");
+    public static DaprError PubsubMarshalEnvelope(string topic, string pubsub, string err) =>
+        new(400, "ERR_PUBSUB_EVENTS_SER", $"error when marshalling cloud event envelope for topic {topic} pubsub {pubsub}: {err}");
+
+    public static DaprError PubsubMarshalEvents(string topic, string pubsub, string err) =>
+        new(400, "ERR_PUBSUB_EVENTS_SER", $"error marshaling events to bytes for topic {topic} pubsub {pubsub}. error: {err}");
+
+    public static DaprError PubsubUnmarshalEvents(string topic, string pubsub, string err) =>
+        new(400, "ERR_PUBSUB_EVENTS_SER", $"error when unmarshaling the request for topic {topic} pubsub {pubsub}: {err}");
+
+    // Earlier signatures, kept for callers written against them; they answer with daprd's texts.
+    public static DaprError PubsubNotConfigured() => PubsubNotConfigured("");
+
+    public static DaprError PubsubForbidden(string topic, string pubsub, string appId) => PubsubForbidden(topic, appId);
+
+    public static DaprError PubsubCloudEventCreation(string err) => PubsubCloudEventCreation();
+
+    public static DaprError PubsubEventsSer(string topic, string pubsub, string err) => PubsubMarshalEvents(topic, pubsub, err);
 
     // Secrets
     public static DaprError SecretStoresNotConfigured() => new(500, "ERR_SECRET_STORES_NOT_CONFIGURED", "secret store is not configured");

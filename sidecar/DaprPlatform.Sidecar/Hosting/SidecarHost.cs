@@ -3,6 +3,7 @@ using DaprPlatform.Sidecar.Api;
 using DaprPlatform.Sidecar.Components;
 using DaprPlatform.Sidecar.Resources;
 using DaprPlatform.Sidecar.Runtime;
+using DaprPlatform.Sidecar.Runtime.PubSub;
 using DaprPlatform.Sidecar.Runtime.Resiliency;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -29,6 +30,7 @@ public static class SidecarHost
         services.AddSingleton<AppReadinessService>();
         services.AddHostedService(sp => sp.GetRequiredService<AppReadinessService>());
         services.AddSingleton(TimeProvider.System);
+        services.AddPubSubRuntime();
         configure?.Invoke(services);
 
         var app = builder.Build();

@@ -1,0 +1,224 @@
+using DaprPlatform.Sidecar.Components.PubSub;
+using DaprPlatform.Sidecar.Hosting;
+using DaprPlatform.Sidecar.Resources;
+using DaprPlatform.Sidecar.Runtime.Resiliency;
+
+namespace DaprPlatform.Sidecar.Runtime.PubSub;
+
+/// <summary>
+/// Starts the app's subscriptions once components are loaded and the app's port is open (daprd's subscriber
+/// processor): asks the app for its programmatic subscriptions, merges them with the declarative ones, drops those
+/// naming an unknown pub/sub or a topic this app may not subscribe to, reports the rest in /v1.0/metadata and
+/// subscribes on the components. A subscription the component refuses is retried with backoff until it succeeds.
+/// On shutdown every subscription stops before the components close; in-flight messages are left unacknowledged.
+/// </summary>
+public sealed partial class SubscriptionManager(
+    StartupComponents components,
+    LoadedResources resources,
+    AppReadinessService readiness,
+    AppChannel channel,
+    ProgrammaticSubscriptionClient programmatic,
+    AppEventPoster poster,
+    PubSubPublisher publisher,
+    IResiliencyProvider resiliency,
+    RuntimeMetadata runtime,
+    TimeProvider time,
+    ILoggerFactory loggers) : BackgroundService
+{
+    private static readonly TimeSpan InitialRetryDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(60);
+
+    private readonly ILogger _logger = loggers.CreateLogger("dapr.runtime.processor.subscriber");
+    private readonly ILogger _deliveryLogger = loggers.CreateLogger("dapr.runtime.processor.subscription");
+    private readonly List<IAsyncDisposable> _active = [];
+    private readonly Lock _gate = new();
+    private readonly List<Task> _starting = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await readiness.AppReady.WaitAsync(stoppingToken);
+        var registry = components.Registry;
+        if (registry.PubSubs.Count == 0)
+        {
+            return;
+        }
+
+        if (!channel.HasApp)
+        {
+            LogNoAppChannel(_logger);
+            return;
+        }
+
+        var declarative = new List<AppSubscription>();
+        foreach (var resource in resources.Subscriptions)
+        {
+            try
+            {
+                declarative.Add(SubscriptionSet.FromResource(resource));
+            }
+            catch (FormatException e)
+            {
+                LogInvalidSubscription(_logger, resource.SourceFile, e.Message);
+            }
+        }
+
+        IReadOnlyList<AppSubscription> fromApp;
+        try
+        {
+            fromApp = await programmatic.GetAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is FormatException or HttpRequestException)
+        {
+            LogProgrammaticFailed(_logger, e.Message);
+            fromApp = [];
+        }
+
+        foreach (var group in fromApp.GroupBy(s => s.PubsubName))
+        {
+            LogAppTopics(_logger, string.Join(", ", group.Select(s => s.Topic)), group.Key);
+        }
+
+        var accepted = new List<(AppSubscription Subscription, IPubSub PubSub)>();
+        foreach (var subscription in SubscriptionSet.Merge(declarative, fromApp))
+        {
+            if (!registry.PubSubs.TryGetValue(subscription.PubsubName, out var entry))
+            {
+                LogUnknownPubSub(_logger, subscription.PubsubName, subscription.Topic);
+                continue;
+            }
+
+            if (string.IsNullOrEmpty(subscription.Topic))
+            {
+                LogEmptyTopic(_logger, subscription.PubsubName);
+                continue;
+            }
+
+            if (!entry.Scoping.CanSubscribe(subscription.Topic))
+            {
+                LogNotAllowed(_logger, subscription.Topic, subscription.PubsubName);
+                continue;
+            }
+
+            if (subscription.BulkSubscribe?.Enabled == true)
+            {
+                LogBulkUnsupported(_logger, subscription.PubsubName, subscription.Topic);
+                continue;
+            }
+
+            accepted.Add((subscription, entry.PubSub));
+        }
+
+        runtime.SetSubscriptions(accepted.Select(a => a.Subscription.ToInfo()).ToList());
+        lock (_gate)
+        {
+            foreach (var (subscription, pubsub) in accepted)
+            {
+                _starting.Add(StartWithRetryAsync(subscription, pubsub, stoppingToken));
+            }
+        }
+
+        await Task.WhenAll(_starting);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        List<IAsyncDisposable> active;
+        lock (_gate)
+        {
+            active = [.. _active];
+            _active.Clear();
+        }
+
+        foreach (var handle in active)
+        {
+            try
+            {
+                await handle.DisposeAsync();
+            }
+            catch (Exception e)
+            {
+                LogStopFailed(_logger, e.Message);
+            }
+        }
+    }
+
+    private async Task StartWithRetryAsync(AppSubscription subscription, IPubSub pubsub, CancellationToken stoppingToken)
+    {
+        var handler = new SubscriptionDeliveryHandler(
+            subscription, poster, publisher, resiliency, resources.Configuration, time, _deliveryLogger);
+        var request = new SubscribeRequest(subscription.Topic, subscription.Metadata);
+        var delay = InitialRetryDelay;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var handle = await pubsub.SubscribeAsync(request, handler.HandleAsync, stoppingToken);
+                lock (_gate)
+                {
+                    if (!stoppingToken.IsCancellationRequested)
+                    {
+                        _active.Add(handle);
+                        LogSubscribed(_logger, subscription.PubsubName, subscription.Topic, subscription.Type);
+                        return;
+                    }
+                }
+
+                await handle.DisposeAsync();
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogSubscribeFailed(_logger, subscription.PubsubName, subscription.Topic, e.Message, delay.TotalSeconds);
+            }
+
+            try
+            {
+                await Task.Delay(delay * (0.5 + Random.Shared.NextDouble()), time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * 1.5), MaxRetryDelay.Ticks));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "app channel not initialized, make sure -app-port is specified if pubsub subscription is required")]
+    private static partial void LogNoAppChannel(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{File}: subscription skipped: {Error}")]
+    private static partial void LogInvalidSubscription(ILogger logger, string file, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "error getting topics from app: {Error}")]
+    private static partial void LogProgrammaticFailed(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "app is subscribed to the following topics: [{Topics}] through pubsub={Pubsub}")]
+    private static partial void LogAppTopics(ILogger logger, string topics, string pubsub);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "subscription to topic {Topic} skipped: pubsub {Pubsub} is not loaded")]
+    private static partial void LogUnknownPubSub(ILogger logger, string pubsub, string topic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "subscription on pubsub {Pubsub} skipped: its topic is empty")]
+    private static partial void LogEmptyTopic(ILogger logger, string pubsub);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "subscription to topic '{Topic}' on pubsub '{Pubsub}' is not allowed")]
+    private static partial void LogNotAllowed(ILogger logger, string topic, string pubsub);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "subscription to topic {Topic} on pubsub {Pubsub} skipped: bulk subscribe is not supported by this sidecar")]
+    private static partial void LogBulkUnsupported(ILogger logger, string pubsub, string topic);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "subscribed to topic {Topic} on pubsub {Pubsub} ({Type})")]
+    private static partial void LogSubscribed(ILogger logger, string pubsub, string topic, string type);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Failed to start subscription for pubsub {Pubsub}, topic {Topic}: {Error}; retrying in ~{Seconds:0.#}s")]
+    private static partial void LogSubscribeFailed(ILogger logger, string pubsub, string topic, string error, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "error stopping a subscription: {Error}")]
+    private static partial void LogStopFailed(ILogger logger, string error);
+}
