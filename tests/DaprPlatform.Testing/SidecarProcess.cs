@@ -17,7 +17,7 @@ public sealed class SidecarProcess : IAsyncDisposable
 
     private readonly ManagedProcess _process;
 
-    private SidecarProcess(SidecarOptions options, ManagedProcess process, int httpPort, int grpcPort, int internalPort, int metricsPort)
+    private SidecarProcess(SidecarProcessOptions options, ManagedProcess process, int httpPort, int grpcPort, int internalPort, int metricsPort)
     {
         Options = options;
         _process = process;
@@ -29,7 +29,7 @@ public sealed class SidecarProcess : IAsyncDisposable
         HttpClient = new HttpClient { BaseAddress = HttpEndpoint };
     }
 
-    public SidecarOptions Options { get; }
+    public SidecarProcessOptions Options { get; }
 
     public string AppId => Options.AppId;
 
@@ -62,7 +62,7 @@ public sealed class SidecarProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<SidecarProcess> StartAsync(SidecarOptions options, CancellationToken cancellationToken = default)
+    public static async Task<SidecarProcess> StartAsync(SidecarProcessOptions options, CancellationToken cancellationToken = default)
     {
         var dll = options.SidecarDllPath
             ?? System.Environment.GetEnvironmentVariable(SidecarDllVariable)

@@ -1,7 +1,7 @@
 namespace DaprPlatform.Testing;
 
 /// <summary>How to launch a sidecar: the daprd flags and environment. Ports left null are picked free.</summary>
-public sealed record SidecarOptions
+public sealed record SidecarProcessOptions
 {
     /// <summary>--app-id</summary>
     public required string AppId { get; init; }
