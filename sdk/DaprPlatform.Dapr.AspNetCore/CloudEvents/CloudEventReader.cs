@@ -72,6 +72,42 @@ internal static class CloudEventReader
         }
     }
 
+    /// <summary>
+    /// daprd wraps a rawPayload subscription's message as <c>data_base64</c> labelled <c>application/octet-stream</c>
+    /// because it cannot know the type. When those bytes are a JSON document, relabel them so typed JSON handlers bind.
+    /// </summary>
+    public static UnwrappedCloudEvent LabelRawJsonPayload(UnwrappedCloudEvent cloudEvent)
+    {
+        if (!string.Equals(cloudEvent.ContentType, BinaryDataContentType, StringComparison.OrdinalIgnoreCase) || !IsJsonDocument(cloudEvent.Data))
+        {
+            return cloudEvent;
+        }
+
+        return cloudEvent with { ContentType = DefaultDataContentType };
+    }
+
+    private static bool IsJsonDocument(byte[] data)
+    {
+        if (data.Length == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(data);
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     private static byte[] DecodeBase64(JsonElement binary)
     {
         if (binary.ValueKind != JsonValueKind.String || !binary.TryGetBytesFromBase64(out var bytes))

@@ -10,9 +10,12 @@ namespace DaprPlatform.Dapr.AspNetCore;
 /// </summary>
 internal sealed class CloudEventsMiddleware(RequestDelegate next, ILogger<CloudEventsMiddleware> logger)
 {
+    private const string RawPayloadKey = "rawPayload";
+
     public async Task InvokeAsync(HttpContext context)
     {
-        var topic = context.GetEndpoint()?.Metadata.GetMetadata<TopicAttribute>();
+        var endpoint = context.GetEndpoint();
+        var topic = endpoint?.Metadata.GetMetadata<TopicAttribute>();
         if (!CloudEventReader.IsCloudEvent(context.Request.ContentType))
         {
             await InvokeEndpointAsync(context, topic, envelope: null);
@@ -28,6 +31,11 @@ internal sealed class CloudEventsMiddleware(RequestDelegate next, ILogger<CloudE
         {
             await RejectInvalidCloudEventAsync(context, topic, ex);
             return;
+        }
+
+        if (topic is not null && IsRawPayloadSubscription(endpoint!, topic))
+        {
+            cloudEvent = CloudEventReader.LabelRawJsonPayload(cloudEvent);
         }
 
         var request = context.Request;
@@ -53,6 +61,13 @@ internal sealed class CloudEventsMiddleware(RequestDelegate next, ILogger<CloudE
             context.Features.Set(originalBodyDetection);
         }
     }
+
+    private static bool IsRawPayloadSubscription(Endpoint endpoint, TopicAttribute topic) =>
+        (topic.Metadata.TryGetValue(RawPayloadKey, out var value) && IsTrue(value))
+        || endpoint.Metadata.GetOrderedMetadata<TopicMetadataAttribute>().Any(entry => entry.Name == RawPayloadKey && IsTrue(entry.Value));
+
+    /// <summary>daprd parses the flag with Go's strconv.ParseBool.</summary>
+    private static bool IsTrue(string value) => value is "1" or "t" or "T" || (bool.TryParse(value, out var flag) && flag);
 
     private Task InvokeEndpointAsync(HttpContext context, TopicAttribute? topic, CloudEventEnvelope? envelope) =>
         topic is null ? next(context) : TopicOutcomes.InvokeAsync(next, context, topic, envelope, logger);

@@ -82,25 +82,15 @@ public sealed partial class DaprClient
     }
 
     /// <summary>Optimistic save: <c>false</c> when the ETag no longer matches, so the caller can re-read and retry.</summary>
-    public async Task<bool> TrySaveStateAsync<TValue>(
+    public Task<bool> TrySaveStateAsync<TValue>(
         string storeName,
         string key,
         TValue value,
         string etag,
         StateOptions? stateOptions = null,
         IReadOnlyDictionary<string, string>? metadata = null,
-        CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await SaveStateAsync(storeName, key, value, etag, stateOptions, metadata, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (DaprStateConcurrencyException)
-        {
-            return false;
-        }
-    }
+        CancellationToken cancellationToken = default) =>
+        SucceedsWithoutConflictAsync(SaveStateAsync(storeName, key, value, etag, stateOptions, metadata, cancellationToken));
 
     public Task DeleteStateAsync(
         string storeName,
@@ -124,24 +114,14 @@ public sealed partial class DaprClient
     }
 
     /// <summary>Optimistic delete: <c>false</c> when the ETag no longer matches.</summary>
-    public async Task<bool> TryDeleteStateAsync(
+    public Task<bool> TryDeleteStateAsync(
         string storeName,
         string key,
         string etag,
         StateOptions? stateOptions = null,
         IReadOnlyDictionary<string, string>? metadata = null,
-        CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await DeleteStateAsync(storeName, key, etag, stateOptions, metadata, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (DaprStateConcurrencyException)
-        {
-            return false;
-        }
-    }
+        CancellationToken cancellationToken = default) =>
+        SucceedsWithoutConflictAsync(DeleteStateAsync(storeName, key, etag, stateOptions, metadata, cancellationToken));
 
     /// <summary>Reads many keys in one call; results come back in daprd's order with per-key errors instead of a failure.</summary>
     public async Task<IReadOnlyList<BulkStateItem<TValue>>> GetBulkStateAsync<TValue>(
@@ -283,6 +263,19 @@ public sealed partial class DaprClient
         }
 
         await SendStateWriteAsync(request, storeName, key, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> SucceedsWithoutConflictAsync(Task write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+            return true;
+        }
+        catch (DaprStateConcurrencyException)
+        {
+            return false;
+        }
     }
 
     private async Task SendStateWriteAsync(HttpRequestMessage request, string storeName, string? key, CancellationToken cancellationToken)

@@ -100,6 +100,30 @@ public sealed class CloudEventsTests
     }
 
     [Fact]
+    public async Task A_raw_payload_subscription_binds_json_bytes_that_daprd_wrapped_as_octet_stream()
+    {
+        await using var app = await TestApp.StartAsync(app =>
+        {
+            app.UseCloudEvents();
+            app.MapPost("/raw", (Order order) => order.Id)
+                .WithTopic("pubsub", "raw", metadata: new Dictionary<string, string> { ["rawPayload"] = "true" });
+            app.MapPost("/raw-text", async (HttpRequest request) => $"{request.ContentType}|{await new StreamReader(request.Body).ReadToEndAsync()}")
+                .WithTopic("pubsub", "raw-text", metadata: new Dictionary<string, string> { ["rawPayload"] = "true" });
+        });
+        var client = app.GetTestClient();
+
+        var json = await client.PostCloudEventAsync("/raw", RawPayloadEnvelope("""{"id":"from-legacy","quantity":1}"""));
+        var text = await client.PostCloudEventAsync("/raw-text", RawPayloadEnvelope("not json"));
+
+        Assert.Equal("from-legacy", await json.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("application/octet-stream|not json", await text.Content.ReadAsStringAsync(Ct));
+    }
+
+    /// <summary>The envelope daprd builds around a rawPayload subscription's message (FromRawPayload).</summary>
+    private static string RawPayloadEnvelope(string payload) =>
+        $$"""{"specversion":"1.0","id":"r","source":"Dapr","type":"com.dapr.event.sent","topic":"raw","pubsubname":"pubsub","datacontenttype":"application/octet-stream","data_base64":"{{Convert.ToBase64String(Encoding.UTF8.GetBytes(payload))}}"}""";
+
+    [Fact]
     public async Task An_event_without_data_binds_an_optional_parameter_to_null()
     {
         await using var app = await TestApp.StartAsync(app =>
