@@ -102,6 +102,21 @@ public sealed class SubscribeHandlerTests
     }
 
     [Fact]
+    public async Task Different_dead_letter_topics_for_one_topic_are_a_configuration_error()
+    {
+        await using var app = await TestApp.StartAsync(app =>
+        {
+            app.MapSubscribeHandler();
+            app.MapPost("/a", () => TopicResults.Success()).WithTopic("pubsub", "orders", deadLetterTopic: "dlq-1");
+            app.MapPost("/b", () => TopicResults.Success()).WithTopic("pubsub", "orders", deadLetterTopic: "dlq-2", match: "event.type == \"b\"");
+        });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.GetTestClient().GetAsync("/dapr/subscribe", Ct));
+
+        Assert.Contains("different dead-letter topics", error.Message);
+    }
+
+    [Fact]
     public async Task A_subscribed_route_with_parameters_is_a_configuration_error()
     {
         await using var app = await TestApp.StartAsync(app =>

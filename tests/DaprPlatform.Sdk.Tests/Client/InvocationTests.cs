@@ -54,6 +54,19 @@ public sealed class InvocationTests
     }
 
     [Fact]
+    public async Task An_answer_that_is_not_json_for_the_response_type_is_a_DaprException()
+    {
+        await using var sidecar = await RecordingSidecar.StartAsync();
+        sidecar.Respond(DaprResponses.Body(200, "text/html", "<html>oops</html>"));
+        using var client = sidecar.CreateClient();
+
+        var error = await Assert.ThrowsAsync<DaprException>(() => client.InvokeMethodAsync<Product>(HttpMethod.Get, "catalog", "api/items/1", Ct));
+
+        Assert.IsType<JsonException>(error.InnerException);
+        Assert.Contains("catalog", error.Message);
+    }
+
+    [Fact]
     public async Task No_token_header_is_sent_when_no_api_token_is_configured()
     {
         await using var sidecar = await RecordingSidecar.StartAsync();
