@@ -18,7 +18,11 @@ public static class ApiRoutes
         var v1Alpha1 = endpoints.MapGroup("/v1.0-alpha1").RequireHost(host);
         v1Alpha1.MapBulkPublishApi();
 
-        // Any route daprd does not know is a service invocation addressed by header (dapr-app-id).
-        endpoints.MapFallback(context => throw DaprErrors.DirectInvokeNoAppId().ToException()).RequireHost(host);
+        v1.MapInvokeApi();
+
+        // Any route daprd does not know is a service invocation addressed by header (dapr-app-id) or Basic auth.
+        endpoints.MapInvocationFallback(host);
+        endpoints.MapInternalInvocation(options);
+        endpoints.MapMetricsEndpoint(options);
     }
 }

@@ -4,7 +4,8 @@ using DaprPlatform.Sidecar.Components;
 using DaprPlatform.Sidecar.Resources;
 using DaprPlatform.Sidecar.Runtime;
 using DaprPlatform.Sidecar.Runtime.PubSub;
-using DaprPlatform.Sidecar.Runtime.Resiliency;
+using DaprPlatform.Sidecar.Runtime.Invocation;
+using DaprPlatform.Sidecar.Runtime.Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace DaprPlatform.Sidecar.Hosting;
@@ -14,6 +15,7 @@ public static class SidecarHost
 {
     public static WebApplication Build(SidecarOptions options, LoadedResources resources, Action<IServiceCollection>? configure = null)
     {
+        options = InvocationServices.WithInternalPort(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "daprd" });
         ConfigureLogging(builder.Logging, options);
         ConfigureKestrel(builder.WebHost, options);
@@ -25,7 +27,7 @@ public static class SidecarHost
         services.AddSingleton<RuntimeMetadata>();
         services.AddSingleton<StartupComponents>();
         services.AddSingleton(sp => sp.GetRequiredService<StartupComponents>().Registry);
-        services.AddSingleton<IResiliencyProvider>(NoResiliency.Instance);
+        services.AddServiceInvocation();
         services.AddSingleton<AppChannel>();
         services.AddSingleton<AppReadinessService>();
         services.AddHostedService(sp => sp.GetRequiredService<AppReadinessService>());
@@ -34,6 +36,7 @@ public static class SidecarHost
         configure?.Invoke(services);
 
         var app = builder.Build();
+        app.UseMiddleware<HttpServerMetricsMiddleware>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         if (options.ApiToken is { } token)
         {

@@ -11,6 +11,18 @@ public interface IResiliencyProvider
 
     /// <summary>Service invocation of the app with this id.</summary>
     IResiliencyPolicy App(string appId);
+
+    /// <summary>
+    /// Service invocation of one method of an app: daprd keeps a circuit breaker per endpoint ("app:method"),
+    /// so one failing method does not open the circuit for the others.
+    /// </summary>
+    IResiliencyPolicy App(string appId, string method) => App(appId);
+
+    /// <summary>True when a Resiliency resource names this app under targets.apps (daprd's PolicyDefined).</summary>
+    bool HasAppTarget(string appId) => false;
+
+    /// <summary>One of daprd's built-in policies (e.g. DaprBuiltInServiceRetries), possibly overridden by a resource.</summary>
+    IResiliencyPolicy BuiltIn(string name) => NoResiliency.Instance;
 }
 
 /// <summary>
@@ -20,7 +32,19 @@ public interface IResiliencyProvider
 public interface IResiliencyPolicy
 {
     Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken);
+
+    /// <summary>True when a failed operation may run again, so its input must be replayable.</summary>
+    bool HasRetries => false;
 }
 
 /// <summary>Marks an exception that retrying cannot fix.</summary>
 public interface IPermanentFailure;
+
+/// <summary>
+/// A failure that carries a status code (an HTTP status, or a gRPC code 0-16): a retry policy's <c>matching</c>
+/// decides from it whether to retry.
+/// </summary>
+public interface IStatusCodeFailure
+{
+    int StatusCode { get; }
+}

@@ -1,0 +1,86 @@
+namespace DaprPlatform.Sidecar.Runtime.Metrics;
+
+/// <summary>
+/// The <c>path</c> label of daprd's HTTP server metrics with its default increasedCardinality setting: the request
+/// path with state keys, secret names, actor ids and workflow instance ids cut off or replaced by placeholders, so
+/// the label stays bounded by stores and types rather than by data (daprd's convertPathToMetricLabel).
+/// </summary>
+public static class MetricsPathLabel
+{
+    public static string From(string path)
+    {
+        if (path.Length == 0)
+        {
+            return path;
+        }
+
+        path = Normalize(path);
+        var parts = path[1..].Split('/', 6);
+        if (parts.Length < 3)
+        {
+            return path;
+        }
+
+        if (parts[0] == "actors")
+        {
+            parts[2] = "{id}";
+            return string.Join('/', parts);
+        }
+
+        switch (parts[1])
+        {
+            case "state" or "secrets":
+                return "/" + string.Join('/', parts[..3]);
+            case "actors":
+                if (parts.Length < 5)
+                {
+                    return path;
+                }
+
+                parts[3] = "{id}";
+                return "/" + string.Join('/', parts[..5]);
+            case "workflows":
+                return WorkflowLabel(path, parts);
+            default:
+                return path;
+        }
+    }
+
+    private static string WorkflowLabel(string path, string[] parts)
+    {
+        if (parts.Length < 4)
+        {
+            return path;
+        }
+
+        if (parts.Length == 4)
+        {
+            parts[3] = "{instanceId}";
+            return "/" + string.Join('/', parts[..4]);
+        }
+
+        if (parts.Length == 5 && parts[4].StartsWith("start", StringComparison.Ordinal))
+        {
+            return "/" + string.Join('/', parts[..4]) + "/start";
+        }
+
+        parts[3] = "{instanceId}";
+        if (parts.Length == 6 && parts[4] == "raiseEvent" && parts[5].Length > 0)
+        {
+            parts[5] = "{eventName}";
+            return "/" + string.Join('/', parts);
+        }
+
+        return "/" + string.Join('/', parts[..5]);
+    }
+
+    private static string Normalize(string path)
+    {
+        while (path.Contains("//", StringComparison.Ordinal))
+        {
+            path = path.Replace("//", "/", StringComparison.Ordinal);
+        }
+
+        return path.StartsWith('/') ? path : "/" + path;
+    }
+}
