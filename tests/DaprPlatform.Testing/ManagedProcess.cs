@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Runtime.InteropServices;
@@ -11,18 +12,34 @@ namespace DaprPlatform.Testing;
 public sealed partial class ManagedProcess : IAsyncDisposable
 {
     private const int DefaultOutputLines = 2000;
+    private const int DescribedOutputLines = 150;
     private const int SigTerm = 15;
+
+    // A test that forgets to dispose its process must not leave it running after the test host exits.
+    private static readonly ConcurrentDictionary<ManagedProcess, byte> Live = new();
 
     private readonly Process _process;
     private readonly OutputRingBuffer _output;
     private readonly string _description;
     private bool _disposed;
 
+    static ManagedProcess()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var leftover in Live.Keys)
+            {
+                leftover.KillTreeNow();
+            }
+        };
+    }
+
     private ManagedProcess(Process process, OutputRingBuffer output, string description)
     {
         _process = process;
         _output = output;
         _description = description;
+        Live.TryAdd(this, 0);
     }
 
     public int Id => _process.Id;
@@ -164,17 +181,18 @@ public sealed partial class ManagedProcess : IAsyncDisposable
 
         _disposed = true;
         await KillTreeAsync();
+        Live.TryRemove(this, out _);
         _process.Dispose();
     }
 
-    /// <summary>The command line, exit state and recent output, for assertion messages.</summary>
+    /// <summary>The command line, exit state and the last 150 output lines, for assertion messages.</summary>
     public string Describe()
     {
         var state = _process.HasExited ? $"exited with code {_process.ExitCode}" : "still running";
-        return $"--- {_description}, {state}; recent output:\n{Output}\n---";
+        return $"--- {_description}, {state}; recent output:\n{_output.Snapshot(DescribedOutputLines)}\n---";
     }
 
-    private async Task KillTreeAsync()
+    private void KillTreeNow()
     {
         try
         {
@@ -182,13 +200,20 @@ public sealed partial class ManagedProcess : IAsyncDisposable
             {
                 _process.Kill(entireProcessTree: true);
             }
-
-            using var reaped = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _process.WaitForExitAsync(reaped.Token);
         }
         catch (InvalidOperationException)
         {
             // Exited between the check and the kill.
+        }
+    }
+
+    private async Task KillTreeAsync()
+    {
+        KillTreeNow();
+        try
+        {
+            using var reaped = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _process.WaitForExitAsync(reaped.Token);
         }
         catch (OperationCanceledException)
         {

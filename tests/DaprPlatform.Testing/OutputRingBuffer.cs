@@ -60,12 +60,14 @@ internal sealed class OutputRingBuffer(int capacity)
         }
     }
 
-    public string Snapshot()
+    /// <param name="maxLines">Only the most recent lines, for messages that must stay readable.</param>
+    public string Snapshot(int maxLines = int.MaxValue)
     {
         lock (_gate)
         {
-            var text = string.Join('\n', _lines);
-            return _dropped == 0 ? text : $"[{_dropped} earlier lines dropped]\n{text}";
+            var skipped = _dropped + Math.Max(0, _lines.Count - maxLines);
+            var text = string.Join('\n', _lines.Skip(Math.Max(0, _lines.Count - maxLines)));
+            return skipped == 0 ? text : $"[{skipped} earlier lines not shown]\n{text}";
         }
     }
 }
