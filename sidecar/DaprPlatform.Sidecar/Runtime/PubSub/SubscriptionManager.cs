@@ -32,7 +32,6 @@ public sealed partial class SubscriptionManager(
     private readonly ILogger _deliveryLogger = loggers.CreateLogger("dapr.runtime.processor.subscription");
     private readonly List<IAsyncDisposable> _active = [];
     private readonly Lock _gate = new();
-    private readonly List<Task> _starting = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -108,16 +107,13 @@ public sealed partial class SubscriptionManager(
             accepted.Add((subscription, entry.PubSub));
         }
 
+        // The first attempts run together; /v1.0/metadata lists the subscriptions once each has been tried, so a
+        // caller that sees them there can publish and expect delivery.
+        var handlers = accepted.Select(a => (a.PubSub, Handler: NewHandler(a.Subscription))).ToList();
+        var started = await Task.WhenAll(handlers.Select(h => TrySubscribeAsync(h.PubSub, h.Handler, stoppingToken)));
         runtime.SetSubscriptions(accepted.Select(a => a.Subscription.ToInfo()).ToList());
-        lock (_gate)
-        {
-            foreach (var (subscription, pubsub) in accepted)
-            {
-                _starting.Add(StartWithRetryAsync(subscription, pubsub, stoppingToken));
-            }
-        }
-
-        await Task.WhenAll(_starting);
+        var retries = handlers.Where((_, i) => !started[i]).Select(h => RetryUntilSubscribedAsync(h.PubSub, h.Handler, stoppingToken));
+        await Task.WhenAll(retries);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -143,39 +139,46 @@ public sealed partial class SubscriptionManager(
         }
     }
 
-    private async Task StartWithRetryAsync(AppSubscription subscription, IPubSub pubsub, CancellationToken stoppingToken)
+    private SubscriptionDeliveryHandler NewHandler(AppSubscription subscription) =>
+        new(subscription, poster, publisher, resiliency, resources.Configuration, time, _deliveryLogger);
+
+    /// <summary>One subscribe attempt; false when the component refused (logged), to be retried.</summary>
+    private async Task<bool> TrySubscribeAsync(IPubSub pubsub, SubscriptionDeliveryHandler handler, CancellationToken stoppingToken)
     {
-        var handler = new SubscriptionDeliveryHandler(
-            subscription, poster, publisher, resiliency, resources.Configuration, time, _deliveryLogger);
-        var request = new SubscribeRequest(subscription.Topic, subscription.Metadata);
-        var delay = InitialRetryDelay;
-        while (!stoppingToken.IsCancellationRequested)
+        var subscription = handler.Subscription;
+        try
         {
-            try
+            var handle = await pubsub.SubscribeAsync(new SubscribeRequest(subscription.Topic, subscription.Metadata), handler.HandleAsync, stoppingToken);
+            lock (_gate)
             {
-                var handle = await pubsub.SubscribeAsync(request, handler.HandleAsync, stoppingToken);
-                lock (_gate)
+                if (!stoppingToken.IsCancellationRequested)
                 {
-                    if (!stoppingToken.IsCancellationRequested)
-                    {
-                        _active.Add(handle);
-                        LogSubscribed(_logger, subscription.PubsubName, subscription.Topic, subscription.Type);
-                        return;
-                    }
+                    _active.Add(handle);
+                    LogSubscribed(_logger, subscription.PubsubName, subscription.Topic, subscription.Type);
+                    return true;
                 }
-
-                await handle.DisposeAsync();
-                return;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogSubscribeFailed(_logger, subscription.PubsubName, subscription.Topic, e.Message, delay.TotalSeconds);
             }
 
+            await handle.DisposeAsync();
+            return true;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return true;
+        }
+        catch (Exception e)
+        {
+            LogSubscribeFailed(_logger, subscription.PubsubName, subscription.Topic, e.Message);
+            return false;
+        }
+    }
+
+    // daprd's retrySubscription: exponential backoff (from 500 ms, x1.5, jittered, at most 60 s), without end.
+    private async Task RetryUntilSubscribedAsync(IPubSub pubsub, SubscriptionDeliveryHandler handler, CancellationToken stoppingToken)
+    {
+        var delay = InitialRetryDelay;
+        do
+        {
             try
             {
                 await Task.Delay(delay * (0.5 + Random.Shared.NextDouble()), time, stoppingToken);
@@ -187,6 +190,7 @@ public sealed partial class SubscriptionManager(
 
             delay = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * 1.5), MaxRetryDelay.Ticks));
         }
+        while (!await TrySubscribeAsync(pubsub, handler, stoppingToken));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "app channel not initialized, make sure -app-port is specified if pubsub subscription is required")]
@@ -216,8 +220,8 @@ public sealed partial class SubscriptionManager(
     [LoggerMessage(Level = LogLevel.Information, Message = "subscribed to topic {Topic} on pubsub {Pubsub} ({Type})")]
     private static partial void LogSubscribed(ILogger logger, string pubsub, string topic, string type);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Failed to start subscription for pubsub {Pubsub}, topic {Topic}: {Error}; retrying in ~{Seconds:0.#}s")]
-    private static partial void LogSubscribeFailed(ILogger logger, string pubsub, string topic, string error, double seconds);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Failed to start subscription for pubsub {Pubsub}, topic {Topic}: {Error}. Will retry.")]
+    private static partial void LogSubscribeFailed(ILogger logger, string pubsub, string topic, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "error stopping a subscription: {Error}")]
     private static partial void LogStopFailed(ILogger logger, string error);

@@ -245,7 +245,10 @@ internal sealed partial class RabbitMqSubscription(RabbitMqPubSub owner, string 
         }
     }
 
-    /// <summary>A channel with its consumer; <see cref="Lost"/> completes when the broker or the network closes it.</summary>
+    /// <summary>
+    /// A channel with its consumer; <see cref="Lost"/> completes when the broker or the network closes the channel, or
+    /// the broker cancels the consumer.
+    /// </summary>
     private sealed class Consumer
     {
         private readonly IChannel _channel;
@@ -257,15 +260,9 @@ internal sealed partial class RabbitMqSubscription(RabbitMqPubSub owner, string 
             _channel = channel;
             Events = new AsyncEventingBasicConsumer(channel);
             Events.ReceivedAsync += (_, delivery) => owner.OnReceivedAsync(channel, delivery);
-            channel.ChannelShutdownAsync += (_, _) =>
-            {
-                if (!_closing)
-                {
-                    _lost.TrySetResult();
-                }
-
-                return Task.CompletedTask;
-            };
+            channel.ChannelShutdownAsync += (_, _) => MarkLost();
+            // The broker cancels the consumer when its queue is deleted; consume again as after a lost channel.
+            Events.UnregisteredAsync += (_, _) => MarkLost();
             if (channel.IsClosed)
             {
                 _lost.TrySetResult();
@@ -277,6 +274,16 @@ internal sealed partial class RabbitMqSubscription(RabbitMqPubSub owner, string 
         public string Tag { get; set; } = "";
 
         public Task Lost => _lost.Task;
+
+        private Task MarkLost()
+        {
+            if (!_closing)
+            {
+                _lost.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        }
 
         public async Task CloseAsync()
         {

@@ -1,0 +1,174 @@
+using System.Net;
+using System.Text.Json;
+using DaprPlatform.Testing;
+using Xunit;
+
+namespace DaprPlatform.Sidecar.Tests.PubSub;
+
+/// <summary>A sidecar without an app and two in-memory pub/subs, one of them with topic scoping.</summary>
+public sealed class PublishApiFixture : IAsyncLifetime
+{
+    public const string AppId = "publisher";
+
+    private ResourcesDirectory? _resources;
+
+    public SidecarProcess Sidecar { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _resources = new ResourcesDirectory()
+            .AddInMemoryPubSub("pubsub")
+            .AddComponent("scoped", "pubsub.in-memory", new Dictionary<string, string>
+            {
+                ["publishingScopes"] = $"{AppId}=allowed;other-app=secret",
+            });
+        Sidecar = await SidecarProcess.StartAsync(new SidecarProcessOptions { AppId = AppId, ResourcesPaths = [_resources.Path] });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Sidecar is not null)
+        {
+            await Sidecar.DisposeAsync();
+        }
+
+        _resources?.Dispose();
+    }
+}
+
+/// <summary>The publish API's answers, including daprd's error codes for each kind of bad request.</summary>
+public sealed class PublishApiTests(PublishApiFixture fixture) : IClassFixture<PublishApiFixture>
+{
+    private SidecarProcess Sidecar => fixture.Sidecar;
+
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PUT")]
+    public async Task Publish_Answers204_WithAnEmptyBody(string method)
+    {
+        using var response = await Sidecar.PublishAsync("pubsub", "orders", """{"a":1}""", method: method);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task UnknownPubSub_Is404_PubSubNotFound()
+    {
+        using var response = await Sidecar.PublishAsync("nosuch", "orders", "{}");
+
+        var error = await PubSubHttp.AssertDaprErrorAsync(response, 404, "ERR_PUBSUB_NOT_FOUND");
+        Assert.Equal("pubsub nosuch is not found", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task EmptyTopic_Is404_TopicNameEmpty()
+    {
+        using var response = await Sidecar.PublishAsync("pubsub", "", "{}");
+
+        await PubSubHttp.AssertDaprErrorAsync(response, 404, "ERR_TOPIC_NAME_EMPTY");
+    }
+
+    [Fact]
+    public async Task TopicOutsideThePublishingScope_Is403_Forbidden()
+    {
+        using var denied = await Sidecar.PublishAsync("scoped", "secret", "{}");
+        using var allowed = await Sidecar.PublishAsync("scoped", "allowed", "{}");
+
+        var error = await PubSubHttp.AssertDaprErrorAsync(denied, 403, "ERR_PUBSUB_FORBIDDEN");
+        Assert.Equal($"topic secret is not allowed for app id {PublishApiFixture.AppId}", error.GetProperty("message").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+    }
+
+    [Fact]
+    public async Task InvalidRawPayloadMetadata_Is400_RequestMetadata()
+    {
+        using var response = await Sidecar.PublishAsync("pubsub", "orders", "{}", query: "?metadata.rawPayload=maybe");
+
+        await PubSubHttp.AssertDaprErrorAsync(response, 400, "ERR_PUBSUB_REQUEST_METADATA");
+    }
+
+    [Theory]
+    [InlineData("[1,2]")]
+    [InlineData("not json")]
+    public async Task CloudEventContentType_WithABodyThatIsNoObject_Is500_CloudEventCreation(string body)
+    {
+        using var response = await Sidecar.PublishAsync("pubsub", "orders", body, "application/cloudevents+json");
+
+        await PubSubHttp.AssertDaprErrorAsync(response, 500, "ERR_PUBSUB_CLOUD_EVENTS_SER");
+    }
+
+    [Theory]
+    [InlineData("v1.0-alpha1")]
+    [InlineData("v1.0")]
+    public async Task BulkPublish_Answers204(string version)
+    {
+        using var response = await Sidecar.BulkPublishAsync(
+            "pubsub", "orders", """[{"entryId":"a","event":{"x":1},"contentType":"application/json"},{"entryId":"b","event":"hi","contentType":"text/plain"}]""", version);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""[{"entryId":"a","event":1,"contentType":"application/json"},{"entryId":"a","event":2,"contentType":"application/json"}]""")]
+    [InlineData("""[{"event":1,"contentType":"application/json"}]""")]
+    public async Task BulkPublish_WithADuplicateOrMissingEntryId_Is400(string body)
+    {
+        using var response = await Sidecar.BulkPublishAsync("pubsub", "orders", body);
+
+        var error = await PubSubHttp.AssertDaprErrorAsync(response, 400, "ERR_PUBSUB_EVENTS_SER");
+        Assert.Contains("entryId is duplicated or not present", error.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("""[{"entryId":"a","event":{"x":1},"contentType":"text/plain"}]""")]
+    [InlineData("""[{"entryId":"a","event":"not base64!","contentType":"application/octet-stream"}]""")]
+    [InlineData("""[{"entryId":"a","event":{"x":1}}]""")]
+    public async Task BulkPublish_WithAnEventThatDoesNotFitItsContentType_Is400(string body)
+    {
+        using var response = await Sidecar.BulkPublishAsync("pubsub", "orders", body);
+
+        await PubSubHttp.AssertDaprErrorAsync(response, 400, "ERR_PUBSUB_EVENTS_SER");
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("[{\"entryId\":5}]")]
+    [InlineData("nope")]
+    public async Task BulkPublish_WithAMalformedBody_Is400(string body)
+    {
+        using var response = await Sidecar.BulkPublishAsync("pubsub", "orders", body);
+
+        await PubSubHttp.AssertDaprErrorAsync(response, 400, "ERR_PUBSUB_EVENTS_SER");
+    }
+
+    [Fact]
+    public async Task BulkPublish_Errors_AsSinglePublishDoes()
+    {
+        using var notFound = await Sidecar.BulkPublishAsync("nosuch", "orders", "[]");
+        using var forbidden = await Sidecar.BulkPublishAsync("scoped", "secret", """[{"entryId":"a","event":1,"contentType":"application/json"}]""");
+
+        await PubSubHttp.AssertDaprErrorAsync(notFound, 404, "ERR_PUBSUB_NOT_FOUND");
+        await PubSubHttp.AssertDaprErrorAsync(forbidden, 403, "ERR_PUBSUB_FORBIDDEN");
+    }
+
+    [Fact]
+    public async Task NoPubSubConfigured_Is400_NotConfigured()
+    {
+        using var resources = new ResourcesDirectory().AddInMemoryStateStore();
+        await using var sidecar = await SidecarProcess.StartAsync(new SidecarProcessOptions { AppId = "no-pubsub", ResourcesPaths = [resources.Path] }, TestContext.Current.CancellationToken);
+
+        using var response = await sidecar.PublishAsync("pubsub", "orders", "{}");
+
+        await PubSubHttp.AssertDaprErrorAsync(response, 400, "ERR_PUBSUB_NOT_CONFIGURED");
+    }
+
+    [Fact]
+    public async Task Metadata_ListsNoSubscriptions_WithoutAnApp()
+    {
+        var metadata = await Sidecar.MetadataAsync();
+
+        Assert.Equal(JsonValueKind.Array, metadata.GetProperty("subscriptions").ValueKind);
+        Assert.Equal(0, metadata.GetProperty("subscriptions").GetArrayLength());
+    }
+}
