@@ -18,6 +18,11 @@ public static class ApiRoutes
         var v1Alpha1 = endpoints.MapGroup("/v1.0-alpha1").RequireHost(host);
         v1Alpha1.MapBulkPublishApi();
 
+        // The workflow API answers under all three versions daprd registers it with.
+        v1.MapWorkflowApi();
+        endpoints.MapGroup("/v1.0-beta1").RequireHost(host).MapWorkflowApi();
+        v1Alpha1.MapWorkflowApi();
+
         v1.MapInvokeApi();
 
         // Any route daprd does not know is a service invocation addressed by header (dapr-app-id) or Basic auth.

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using DaprPlatform.Dapr.Grpc;
 
 namespace DaprPlatform.Sidecar.Api;
 
@@ -19,6 +20,12 @@ public sealed class ApiTokenMiddleware(RequestDelegate next, string token)
             var presented = context.Request.Headers[HeaderName].ToString();
             if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _expected))
             {
+                if (GrpcProtocol.IsGrpcContentType(context.Request.ContentType))
+                {
+                    RejectGrpc(context.Response);
+                    return;
+                }
+
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.ContentType = "text/plain; charset=utf-8";
                 await context.Response.WriteAsync("invalid api token\n", context.RequestAborted);
@@ -28,6 +35,18 @@ public sealed class ApiTokenMiddleware(RequestDelegate next, string token)
 
         context.Request.Headers.Remove(HeaderName);
         await next(context);
+    }
+
+    /// <summary>
+    /// daprd's gRPC interceptor answers UNAUTHENTICATED with the text of HTTP 401 (invokev1.ErrorFromHTTPResponseCode),
+    /// as a trailers-only response so gRPC clients read a status, not an HTTP error.
+    /// </summary>
+    private static void RejectGrpc(HttpResponse response)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = GrpcProtocol.ContentType;
+        response.Headers[GrpcProtocol.StatusHeader] = ((int)StatusCode.Unauthenticated).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers[GrpcProtocol.MessageHeader] = GrpcStatusMessage.Encode("Unauthorized");
     }
 
     private static bool IsExempt(HttpRequest request) =>

@@ -4,6 +4,7 @@ using DaprPlatform.Sidecar.Components;
 using DaprPlatform.Sidecar.Resources;
 using DaprPlatform.Sidecar.Runtime;
 using DaprPlatform.Sidecar.Runtime.PubSub;
+using DaprPlatform.Sidecar.Runtime.Workflow;
 using DaprPlatform.Sidecar.Runtime.Invocation;
 using DaprPlatform.Sidecar.Runtime.Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -33,6 +34,7 @@ public static class SidecarHost
         services.AddHostedService(sp => sp.GetRequiredService<AppReadinessService>());
         services.AddSingleton(TimeProvider.System);
         services.AddPubSubRuntime();
+        services.AddWorkflowEngine();
         configure?.Invoke(services);
 
         var app = builder.Build();
@@ -46,6 +48,7 @@ public static class SidecarHost
         }
 
         app.MapDaprHttpApi(options);
+        app.MapWorkflowGrpcService(options);
         return app;
     }
 
