@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using DaprPlatform.Testing;
+
+namespace DaprPlatform.Sidecar.Tests.PubSub;
+
+/// <summary>
+/// A TCP forwarder on a free local port, so a test can cut a client's connections to a server (RabbitMQ) without
+/// stopping the server that other tests share. New connections are forwarded again right after a cut.
+/// </summary>
+public sealed class TcpProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly IPEndPoint _target;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<Socket, byte> _sockets = new();
+    private readonly Task _accepting;
+
+    public TcpProxy(int targetPort)
+    {
+        _target = new IPEndPoint(IPAddress.Loopback, targetPort);
+        Port = FreePort.Get();
+        _listener = new TcpListener(IPAddress.Loopback, Port);
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    public int Port { get; }
+
+    /// <summary>How many client connections were accepted so far.</summary>
+    public int Accepted { get; private set; }
+
+    /// <summary>Resets every open connection, as a network failure would.</summary>
+    public void CutConnections()
+    {
+        foreach (var socket in _sockets.Keys)
+        {
+            try
+            {
+                socket.LingerState = new LingerOption(true, 0);
+                socket.Close();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
+        _sockets.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        CutConnections();
+        try
+        {
+            await _accepting;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptSocketAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            Accepted++;
+            var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await server.ConnectAsync(_target, _stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException)
+            {
+                client.Close();
+                server.Close();
+                continue;
+            }
+
+            _sockets[client] = 0;
+            _sockets[server] = 0;
+            _ = PumpAsync(client, server);
+            _ = PumpAsync(server, client);
+        }
+    }
+
+    private async Task PumpAsync(Socket from, Socket to)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (true)
+            {
+                var read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Cut or closed: end both directions.
+        }
+
+        foreach (var socket in (ReadOnlySpan<Socket>)[from, to])
+        {
+            _sockets.TryRemove(socket, out _);
+            try
+            {
+                socket.Close();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+}
