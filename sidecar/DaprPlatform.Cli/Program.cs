@@ -1,0 +1,3 @@
+using DaprPlatform.Cli;
+
+return await CliApplication.RunAsync(args, CliEnvironment.FromProcess());
