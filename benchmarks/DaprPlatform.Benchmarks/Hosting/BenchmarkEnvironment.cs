@@ -1,0 +1,132 @@
+using DaprPlatform.Testing;
+
+namespace DaprPlatform.Benchmarks.Hosting;
+
+/// <summary>
+/// Everything a run needs outside this process: Redis and RabbitMQ (from the DAPRPLATFORM_* variables, or started with
+/// tests/infra/start.sh into a temp dir and stopped at the end), a Release build of the sidecar, and a private
+/// DAPR_DEV_HOME so the run's sidecars find each other and nothing else.
+/// </summary>
+public sealed class BenchmarkEnvironment : IAsyncDisposable
+{
+    private readonly InfraFixture? _infra;
+    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly List<ResourcesDirectory> _resources = [];
+
+    private BenchmarkEnvironment(InfraFixture? infra, string sidecarDll, string devHome, string workDirectory)
+    {
+        _infra = infra;
+        SidecarDll = sidecarDll;
+        DevHome = devHome;
+        WorkDirectory = workDirectory;
+    }
+
+    public Infrastructure Infrastructure => _infra?.Infrastructure ?? throw new InvalidOperationException("This run started no servers.");
+
+    public bool OwnsServers => _infra?.OwnsServers ?? false;
+
+    public string SidecarDll { get; }
+
+    public string DevHome { get; }
+
+    /// <summary>Scratch files of the run (the dev home of its sidecars).</summary>
+    public string WorkDirectory { get; }
+
+    public static async Task<BenchmarkEnvironment> StartAsync(bool needsServers, bool rebuildSidecar, TextWriter log, CancellationToken cancellationToken)
+    {
+        var sidecarDll = await SidecarBuild.EnsureAsync(rebuildSidecar, log, cancellationToken);
+        var work = Path.Combine(Path.GetTempPath(), $"daprplatform-bench-{Guid.NewGuid():N}"[..32]);
+        var devHome = Path.Combine(work, "dapr-dev");
+        Directory.CreateDirectory(devHome);
+
+        InfraFixture? infra = null;
+        if (needsServers)
+        {
+            infra = new InfraFixture();
+            var fromEnvironment = Infrastructure.FromEnvironment() is not null;
+            log.WriteLine(fromEnvironment
+                ? "Using Redis/RabbitMQ named by the DAPRPLATFORM_* variables."
+                : "Starting Redis, PostgreSQL and RabbitMQ with tests/infra/start.sh (stopped again at the end)...");
+            await infra.InitializeAsync();
+            log.WriteLine($"  redis {infra.RedisHost}, amqp port {infra.AmqpPort}");
+        }
+
+        return new BenchmarkEnvironment(infra, sidecarDll, devHome, work);
+    }
+
+    /// <summary>Makes <paramref name="resource"/> stop when the run ends (in reverse order of registration).</summary>
+    public T Own<T>(T resource)
+        where T : IAsyncDisposable
+    {
+        _owned.Add(resource);
+        return resource;
+    }
+
+    public async Task<SidecarProcess> StartSidecarAsync(string appId, int? appPort, string resourcesPath, CancellationToken cancellationToken)
+    {
+        var sidecar = await SidecarProcess.StartAsync(
+            new SidecarProcessOptions
+            {
+                AppId = appId,
+                AppPort = appPort,
+                ResourcesPaths = [resourcesPath],
+                DaprDevHome = DevHome,
+                SidecarDllPath = SidecarDll,
+                StartupTimeout = TimeSpan.FromSeconds(60),
+                // A production-like process: no development exception pages, no debug logging.
+                Environment = new Dictionary<string, string?> { ["DOTNET_ENVIRONMENT"] = null, ["ASPNETCORE_ENVIRONMENT"] = "Production" },
+            },
+            cancellationToken);
+        return Own(sidecar);
+    }
+
+    /// <summary>A resources folder removed at the end of the run.</summary>
+    public ResourcesDirectory CreateResources()
+    {
+        var resources = new ResourcesDirectory();
+        _resources.Add(resources);
+        return resources;
+    }
+
+    /// <summary>Stops every process and removes every folder of the scenario that just ran, so the next one runs alone.</summary>
+    public async Task StopOwnedAsync()
+    {
+        for (var i = _owned.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                await _owned[i].DisposeAsync();
+            }
+            catch (Exception e)
+            {
+                Console.Error.WriteLine($"Cleanup: {e.Message}");
+            }
+        }
+
+        _owned.Clear();
+        foreach (var resources in _resources)
+        {
+            resources.Dispose();
+        }
+
+        _resources.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopOwnedAsync();
+        if (_infra is not null)
+        {
+            await _infra.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(WorkDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the temp dir is cleaned by the OS eventually.
+        }
+    }
+}

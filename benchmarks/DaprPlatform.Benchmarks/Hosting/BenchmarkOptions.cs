@@ -1,0 +1,102 @@
+using System.Globalization;
+
+namespace DaprPlatform.Benchmarks.Hosting;
+
+/// <summary>
+/// The command line: <c>[all|invoke|state|pubsub|workflow ...] [--duration 10s] [--warmup 3s] [--concurrency 16]
+/// [--requests N] [--payload 1024] [--markdown FILE] [--build-sidecar]</c>.
+/// </summary>
+public sealed record BenchmarkOptions
+{
+    public static readonly string[] ScenarioNames = ["invoke", "state", "pubsub", "workflow"];
+
+    public IReadOnlyList<string> Scenarios { get; init; } = ScenarioNames;
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+
+    public int Concurrency { get; init; } = 16;
+
+    public long? MaxOperations { get; init; }
+
+    public int PayloadSize { get; init; } = 1024;
+
+    public string? MarkdownPath { get; init; }
+
+    public bool RebuildSidecar { get; init; }
+
+    public const string Usage = """
+        usage: dotnet run -c Release --project benchmarks/DaprPlatform.Benchmarks -- [all|invoke|state|pubsub|workflow ...] [options]
+          --duration 10s     measured time per variant (ms, s or m; a bare number is seconds)
+          --warmup 3s        unmeasured warmup before each variant
+          --concurrency 16   concurrent connections / workers
+          --requests N       also stop a variant after N measured operations
+          --payload 1024     bytes per request body, state value or message
+          --markdown FILE    where to write the markdown section (default: a file in the temp dir)
+          --build-sidecar    rebuild sidecar/DaprPlatform.Sidecar in Release first
+        Redis and RabbitMQ come from the DAPRPLATFORM_* variables, or are started with tests/infra/start.sh and stopped at the end.
+        """;
+
+    public static BenchmarkOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchmarkOptions();
+        var scenarios = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{arg} needs a value");
+            switch (arg)
+            {
+                case "all":
+                    scenarios.AddRange(ScenarioNames);
+                    break;
+                case "--duration":
+                    options = options with { Duration = ParseDuration(Value()) };
+                    break;
+                case "--warmup":
+                    options = options with { Warmup = ParseDuration(Value()) };
+                    break;
+                case "--concurrency":
+                    options = options with { Concurrency = ParsePositive(arg, Value()) };
+                    break;
+                case "--requests":
+                    options = options with { MaxOperations = ParsePositive(arg, Value()) };
+                    break;
+                case "--payload":
+                    options = options with { PayloadSize = ParsePositive(arg, Value()) };
+                    break;
+                case "--markdown":
+                    options = options with { MarkdownPath = Path.GetFullPath(Value()) };
+                    break;
+                case "--build-sidecar":
+                    options = options with { RebuildSidecar = true };
+                    break;
+                default:
+                    scenarios.Add(ScenarioNames.Contains(arg, StringComparer.Ordinal)
+                        ? arg
+                        : throw new ArgumentException($"unknown argument '{arg}'"));
+                    break;
+            }
+        }
+
+        return scenarios.Count == 0 ? options : options with { Scenarios = scenarios.Distinct(StringComparer.Ordinal).ToList() };
+    }
+
+    /// <summary>"500ms", "10s", "2m" or a bare number of seconds.</summary>
+    public static TimeSpan ParseDuration(string text)
+    {
+        var (number, unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 0.001)
+            : text.EndsWith('s') ? (text[..^1], 1.0)
+            : text.EndsWith('m') ? (text[..^1], 60.0)
+            : (text, 1.0);
+        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0 && value <= 3600 / unit
+            ? TimeSpan.FromSeconds(value * unit)
+            : throw new ArgumentException($"'{text}' is not a duration such as 10s, 500ms or 1m (at most an hour)");
+    }
+
+    private static int ParsePositive(string name, string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new ArgumentException($"{name} needs a positive whole number, not '{text}'");
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+
+namespace DaprPlatform.Benchmarks.Measurement;
+
+/// <summary>
+/// Samples the resident memory (VmRSS) of some processes every 250 ms while a scenario runs, and their CPU time
+/// (utime + stime from /proc/&lt;pid&gt;/stat) at start and stop, to report peak memory and cores used under load.
+/// </summary>
+public sealed class ProcessSampler : IAsyncDisposable
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+
+    // USER_HZ: the unit of utime/stime; 100 on every Linux configuration .NET supports.
+    private const double ClockTicksPerSecond = 100.0;
+
+    private readonly IReadOnlyList<(string Name, int Pid)> _processes;
+    private readonly long[] _peakRssKb;
+    private readonly long[] _cpuTicksAtStart;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly DateTime _startedAt = DateTime.UtcNow;
+    private readonly Task _loop;
+
+    public ProcessSampler(IReadOnlyList<(string Name, int Pid)> processes)
+    {
+        _processes = processes;
+        _peakRssKb = new long[processes.Count];
+        _cpuTicksAtStart = processes.Select(p => ReadCpuTicks(p.Pid) ?? 0).ToArray();
+        _loop = Task.Run(SampleLoopAsync);
+    }
+
+    public async Task<IReadOnlyList<ProcessUsage>> StopAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        var seconds = (DateTime.UtcNow - _startedAt).TotalSeconds;
+        var usage = new List<ProcessUsage>();
+        for (var i = 0; i < _processes.Count; i++)
+        {
+            var (name, pid) = _processes[i];
+            var status = ReadStatus(pid);
+            var cpuTicks = (ReadCpuTicks(pid) ?? _cpuTicksAtStart[i]) - _cpuTicksAtStart[i];
+            var rss = status.GetValueOrDefault("VmRSS");
+            usage.Add(new ProcessUsage(
+                name,
+                pid,
+                Math.Max(_peakRssKb[i], rss) / 1024.0,
+                rss / 1024.0,
+                status.GetValueOrDefault("VmHWM") / 1024.0,
+                seconds > 0 ? cpuTicks / ClockTicksPerSecond / seconds : 0));
+        }
+
+        return usage;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync();
+        }
+
+        await _loop;
+        _stop.Dispose();
+    }
+
+    /// <summary>Fields of /proc/&lt;pid&gt;/status measured in kB (VmRSS, VmHWM, ...), in kB.</summary>
+    public static Dictionary<string, long> ReadStatus(int pid)
+    {
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                var colon = line.IndexOf(':');
+                if (colon > 0 && line.EndsWith(" kB", StringComparison.Ordinal)
+                    && long.TryParse(line.AsSpan(colon + 1, line.Length - colon - 4).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var kb))
+                {
+                    values[line[..colon]] = kb;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The process is gone.
+        }
+
+        return values;
+    }
+
+    private async Task SampleLoopAsync()
+    {
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            do
+            {
+                for (var i = 0; i < _processes.Count; i++)
+                {
+                    _peakRssKb[i] = Math.Max(_peakRssKb[i], ReadStatus(_processes[i].Pid).GetValueOrDefault("VmRSS"));
+                }
+            }
+            while (await timer.WaitForNextTickAsync(_stop.Token));
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+    }
+
+    private static long? ReadCpuTicks(int pid)
+    {
+        try
+        {
+            // The command name (field 2) may hold spaces; fields after its closing parenthesis are plain numbers.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // fields[0] is field 3 (state): utime is field 14, stime field 15.
+            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>Memory in MB and average CPU in cores of one process over a scenario.</summary>
+public sealed record ProcessUsage(string Name, int Pid, double PeakRssMb, double RssAfterMb, double HighWaterMarkMb, double CpuCores);

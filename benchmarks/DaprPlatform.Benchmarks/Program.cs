@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text;
+using DaprPlatform.Benchmarks.EchoApp;
+using DaprPlatform.Benchmarks.Hosting;
+using DaprPlatform.Benchmarks.Measurement;
+using DaprPlatform.Benchmarks.Reporting;
+using DaprPlatform.Benchmarks.Scenarios;
+
+if (args is [BenchmarkApp.Mode, "--port", var portText, ..])
+{
+    return await BenchmarkApp.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture), args[3..]);
+}
+
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(BenchmarkOptions.Usage);
+    return 0;
+}
+
+BenchmarkOptions options;
+try
+{
+    options = BenchmarkOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(BenchmarkOptions.Usage);
+    return 2;
+}
+
+IScenario[] available = [new InvokeScenario(), new StateScenario(), new PubSubScenario()];
+var scenarios = available.Where(s => options.Scenarios.Contains(s.Name)).ToList();
+
+// Bounded no matter what: every variant has a fixed warmup and duration; the rest is startup and draining.
+var variants = scenarios.Sum(s => s.VariantCount);
+var limit = TimeSpan.FromMinutes(5) + variants * (options.Warmup + options.Duration + TimeSpan.FromSeconds(45));
+using var cancellation = new CancellationTokenSource(limit);
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+
+var log = Console.Out;
+var facts = MachineFacts.Collect();
+log.WriteLine($"DaprPlatform benchmarks: {string.Join(", ", options.Scenarios)}; {options.Concurrency} concurrent, {options.Warmup.TotalSeconds:0.#} s warmup + {options.Duration.TotalSeconds:0.#} s per variant (stops by itself within {limit.TotalMinutes:0} min)");
+log.WriteLine(facts.ToConsole());
+var loadBefore = MachineFacts.LoadAverage();
+log.WriteLine($"Load average (1/5/15 min) at start: {loadBefore}");
+
+var reports = new List<ScenarioReport>();
+var failures = new List<string>();
+await using (var environment = await BenchmarkEnvironment.StartAsync(scenarios.Any(s => s.NeedsServers), options.RebuildSidecar, log, cancellation.Token))
+{
+    var context = new BenchmarkContext(
+        environment, new LoadSettings(options.Concurrency, options.Warmup, options.Duration, options.MaxOperations), options.PayloadSize, log);
+    foreach (var scenario in scenarios)
+    {
+        try
+        {
+            var produced = await scenario.RunAsync(context, cancellation.Token);
+            foreach (var report in produced)
+            {
+                log.WriteLine();
+                log.Write(report.ToConsole());
+            }
+
+            reports.AddRange(produced);
+        }
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
+        {
+            failures.Add($"{scenario.Name}: {e.GetType().Name}: {e.Message}");
+            log.WriteLine($"Scenario {scenario.Name} failed: {e}");
+        }
+        finally
+        {
+            await environment.StopOwnedAsync();
+        }
+    }
+}
+
+var loadAfter = MachineFacts.LoadAverage();
+var markdown = new StringBuilder()
+    .AppendLine($"## Run of {facts.Date:yyyy-MM-dd HH:mm} UTC: {string.Join(", ", options.Scenarios)}")
+    .AppendLine()
+    .Append(facts.ToMarkdown())
+    .AppendLine()
+    .AppendLine($"Settings: {options.Concurrency} concurrent, {options.Warmup.TotalSeconds:0.#} s warmup + {options.Duration.TotalSeconds:0.#} s measured per variant{(options.MaxOperations is { } max ? $" (at most {max} operations)" : "")}, {options.PayloadSize}-byte payloads; everything on 127.0.0.1. Load average (1/5/15 min) at start {loadBefore}, at end {loadAfter}.")
+    .AppendLine();
+foreach (var report in reports)
+{
+    markdown.Append(report.ToMarkdown());
+}
+
+foreach (var failure in failures)
+{
+    markdown.AppendLine($"- **Not measured** - {failure}");
+}
+
+var markdownPath = options.MarkdownPath ?? Path.Combine(Path.GetTempPath(), $"daprplatform-benchmarks-{facts.Date:yyyyMMdd-HHmmss}.md");
+await File.WriteAllTextAsync(markdownPath, markdown.ToString());
+log.WriteLine();
+log.WriteLine($"Load average at end: {loadAfter}");
+log.WriteLine($"Markdown section for docs/benchmarks.md written to {markdownPath}");
+var missed = reports.SelectMany(r => r.Targets).Count(t => !t.Met);
+log.WriteLine($"{reports.Count} report(s), {failures.Count} failed scenario(s), {missed} target(s) missed.");
+return failures.Count == 0 ? 0 : 1;

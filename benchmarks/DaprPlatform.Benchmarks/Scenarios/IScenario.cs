@@ -1,0 +1,34 @@
+using DaprPlatform.Benchmarks.Hosting;
+using DaprPlatform.Benchmarks.Measurement;
+using DaprPlatform.Benchmarks.Reporting;
+
+namespace DaprPlatform.Benchmarks.Scenarios;
+
+/// <summary>One benchmark scenario: measures a baseline and the sidecar path in the same run and reports both.</summary>
+public interface IScenario
+{
+    /// <summary>The name on the command line (invoke, state, pubsub, workflow).</summary>
+    string Name { get; }
+
+    /// <summary>Whether the scenario needs Redis/RabbitMQ.</summary>
+    bool NeedsServers { get; }
+
+    /// <summary>How many load runs (warmup + duration each) the scenario makes, to bound the whole run.</summary>
+    int VariantCount => 2;
+
+    Task<IReadOnlyList<ScenarioReport>> RunAsync(BenchmarkContext context, CancellationToken cancellationToken);
+}
+
+/// <param name="PayloadSize">Bytes of a request body, state value or message.</param>
+public sealed record BenchmarkContext(BenchmarkEnvironment Environment, LoadSettings Load, int PayloadSize, TextWriter Log)
+{
+    /// <summary>Runs one variant and logs its headline figures as soon as they are known.</summary>
+    public async Task<LoadResult> MeasureAsync(string label, LoadOperation operation, CancellationToken cancellationToken)
+    {
+        Log.WriteLine($"  {label}: {Load.Concurrency} concurrent, {Load.Warmup.TotalSeconds:0.#} s warmup + {Load.Duration.TotalSeconds:0.#} s (load average {MachineFacts.LoadAverage()})");
+        var result = await LoadGenerator.RunAsync(label, Load, operation, cancellationToken);
+        var summary = result.Latency.Summarize();
+        Log.WriteLine($"    {result.OperationsPerSecond:0} ops/s, p50 {summary.P50:0.00} ms, p99 {summary.P99:0.00} ms, {result.Errors} errors{(result.FirstError is null ? "" : $" (first: {result.FirstError})")}");
+        return result;
+    }
+}
