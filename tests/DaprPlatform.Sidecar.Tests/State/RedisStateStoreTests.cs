@@ -1,0 +1,419 @@
+using DaprPlatform.Sidecar.Components.State;
+using DaprPlatform.Sidecar.Components.State.Redis;
+using DaprPlatform.Testing;
+using StackExchange.Redis;
+using Xunit;
+using static DaprPlatform.Sidecar.Tests.State.StateComponents;
+
+namespace DaprPlatform.Sidecar.Tests.State;
+
+/// <summary>
+/// state.redis against a real Redis, checked at the wire level: what daprd's component stores (a hash
+/// <c>appid||key</c> → {data, version[, first-write]}) is what this store writes and reads.
+/// </summary>
+public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
+{
+    private RedisStateStore _store = null!;
+    private ConnectionMultiplexer _raw = null!;
+
+    private IDatabase Raw => _raw.GetDatabase();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _store = await CreateAsync<RedisStateStore>(RedisStateStore.CreateAsync, "state.redis", new Dictionary<string, string> { ["redisHost"] = infra.RedisHost });
+        _raw = await ConnectionMultiplexer.ConnectAsync(infra.RedisHost);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        await _raw.CloseAsync(allowCommandsToComplete: false);
+        _raw.Dispose();
+    }
+
+    private string NewKey() => "state-tests||" + infra.UniqueName("k");
+
+    [Fact]
+    public async Task FirstSave_StoresDaprsHashLayout_WithVersionOne()
+    {
+        var key = NewKey();
+
+        var etag = await _store.SetAsync(Set(key, """{"name":"Ada","n":1}"""), Ct);
+
+        Assert.Equal("1", etag);
+        Assert.Equal(RedisType.Hash, await Raw.KeyTypeAsync(key));
+        var hash = (await Raw.HashGetAllAsync(key)).ToDictionary(h => (string)h.Name!, h => (string)h.Value!);
+        Assert.Equal(new Dictionary<string, string> { ["data"] = """{"name":"Ada","n":1}""", ["version"] = "1" }, hash);
+        Assert.Null(await Raw.KeyTimeToLiveAsync(key));
+    }
+
+    [Fact]
+    public async Task EverySave_IncrementsTheVersion_AndGetReturnsItAsETag()
+    {
+        var key = NewKey();
+
+        Assert.Equal("1", await _store.SetAsync(Set(key, "1"), Ct));
+        Assert.Equal("2", await _store.SetAsync(Set(key, "2"), Ct));
+        Assert.Equal("3", await _store.SetAsync(Set(key, "3", etag: "2"), Ct));
+
+        var entry = await _store.GetAsync(key, StateReadOptions.Default, Ct);
+        Assert.Equal("3", Text(entry));
+        Assert.Equal("3", entry!.ETag);
+        Assert.Null(entry.Metadata);
+        Assert.Equal("3", (string?)await Raw.HashGetAsync(key, "version"));
+    }
+
+    [Fact]
+    public async Task Save_WithStaleETag_IsAMismatch_AndLeavesTheValue()
+    {
+        var key = NewKey();
+        await _store.SetAsync(Set(key, "\"first\""), Ct);
+        await _store.SetAsync(Set(key, "\"second\""), Ct);
+
+        await Assert.ThrowsAsync<StateETagMismatchException>(() => _store.SetAsync(Set(key, "\"third\"", etag: "1"), Ct));
+
+        Assert.Equal("\"second\"", (string?)await Raw.HashGetAsync(key, "data"));
+        Assert.Equal("2", (string?)await Raw.HashGetAsync(key, "version"));
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("1.5")]
+    [InlineData("9f8c1a2e-0000-4000-8000-000000000000")]
+    public async Task Save_WithNonIntegerETag_IsInvalid(string etag)
+    {
+        var key = NewKey();
+        await _store.SetAsync(Set(key, "1"), Ct);
+
+        await Assert.ThrowsAsync<StateETagInvalidException>(() => _store.SetAsync(Set(key, "2", etag: etag), Ct));
+        Assert.Equal("1", (string?)await Raw.HashGetAsync(key, "data"));
+    }
+
+    [Fact]
+    public async Task Save_WithETag_OnAMissingKey_CreatesIt_AsDaprsScriptDoes()
+    {
+        var key = NewKey();
+
+        Assert.Equal("1", await _store.SetAsync(Set(key, "\"x\"", etag: "41"), Ct));
+    }
+
+    [Fact]
+    public async Task FirstWrite_MarksTheHash_AndThenRefusesSavesWithoutETag()
+    {
+        var key = NewKey();
+
+        Assert.Equal("1", await _store.SetAsync(Set(key, "\"a\"", concurrency: StateConcurrency.FirstWrite), Ct));
+        Assert.Equal("0", (string?)await Raw.HashGetAsync(key, "first-write"));
+
+        // Without an etag: refused, but not as an etag error (daprd answers 500 here, not 409).
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => _store.SetAsync(Set(key, "\"b\""), Ct));
+        Assert.Contains("failed to set key " + key, refused.Message);
+        await Assert.ThrowsAsync<StateETagMismatchException>(() => _store.SetAsync(Set(key, "\"b\"", etag: "7", concurrency: StateConcurrency.FirstWrite), Ct));
+
+        Assert.Equal("2", await _store.SetAsync(Set(key, "\"b\"", etag: "1", concurrency: StateConcurrency.FirstWrite), Ct));
+        Assert.Equal("\"b\"", Text(await _store.GetAsync(key, StateReadOptions.Default, Ct)));
+    }
+
+    [Fact]
+    public async Task FirstWrite_OnAKeySavedWithLastWrite_Succeeds_AsInDaprsScript()
+    {
+        var key = NewKey();
+        await _store.SetAsync(Set(key, "1"), Ct);
+
+        Assert.Equal("2", await _store.SetAsync(Set(key, "2", concurrency: StateConcurrency.FirstWrite), Ct));
+        Assert.Equal("0", (string?)await Raw.HashGetAsync(key, "first-write"));
+    }
+
+    [Fact]
+    public async Task Delete_WithoutETag_RemovesTheKey()
+    {
+        var key = NewKey();
+        await _store.SetAsync(Set(key, "1", concurrency: StateConcurrency.FirstWrite), Ct);
+
+        await _store.DeleteAsync(Delete(key), Ct);
+
+        Assert.False(await Raw.KeyExistsAsync(key));
+        Assert.Null(await _store.GetAsync(key, StateReadOptions.Default, Ct));
+    }
+
+    [Fact]
+    public async Task Delete_WithETag_ChecksTheVersion()
+    {
+        var key = NewKey();
+        await _store.SetAsync(Set(key, "1"), Ct);
+        await _store.SetAsync(Set(key, "2"), Ct);
+
+        await Assert.ThrowsAsync<StateETagMismatchException>(() => _store.DeleteAsync(Delete(key, "1"), Ct));
+        // daprd's delete does not parse the etag: a non-integer one is a mismatch, not an invalid etag.
+        await Assert.ThrowsAsync<StateETagMismatchException>(() => _store.DeleteAsync(Delete(key, "abc"), Ct));
+        Assert.True(await Raw.KeyExistsAsync(key));
+
+        await _store.DeleteAsync(Delete(key, "2"), Ct);
+        Assert.False(await Raw.KeyExistsAsync(key));
+
+        // A missing key has no version to conflict with.
+        await _store.DeleteAsync(Delete(key, "5"), Ct);
+    }
+
+    [Fact]
+    public async Task Ttl_ExpiresTheKey_AndIsSetWithExpire()
+    {
+        var key = NewKey();
+
+        await _store.SetAsync(Set(key, "1", ttl: 1), Ct);
+
+        var ttl = await Raw.KeyTimeToLiveAsync(key);
+        Assert.NotNull(ttl);
+        Assert.InRange(ttl.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1));
+        Assert.NotNull(await _store.GetAsync(key, StateReadOptions.Default, Ct));
+
+        await WaitUntilAsync(async () => !await Raw.KeyExistsAsync(key), TimeSpan.FromSeconds(5));
+        Assert.Null(await _store.GetAsync(key, StateReadOptions.Default, Ct));
+    }
+
+    [Fact]
+    public async Task Ttl_IsKeptBySavesWithoutTtl_AndRemovedByMinusOne()
+    {
+        var key = NewKey();
+        await _store.SetAsync(Set(key, "1", ttl: 100), Ct);
+
+        // Like daprd: no ttlInSeconds leaves the key's TTL as it was (HSET keeps it) ...
+        await _store.SetAsync(Set(key, "2"), Ct);
+        Assert.NotNull(await Raw.KeyTimeToLiveAsync(key));
+
+        // ... and -1 (or 0) makes it persistent.
+        await _store.SetAsync(Set(key, "3", ttl: -1), Ct);
+        Assert.Null(await Raw.KeyTimeToLiveAsync(key));
+        Assert.Equal("3", (string?)await Raw.HashGetAsync(key, "data"));
+    }
+
+    [Fact]
+    public async Task ComponentTtlInSeconds_IsTheDefault_AndMinusOneOverridesIt()
+    {
+        await using var store = await CreateAsync<RedisStateStore>(RedisStateStore.CreateAsync, "state.redis",
+            new Dictionary<string, string> { ["redisHost"] = infra.RedisHost, ["ttlInSeconds"] = "300" });
+        var withDefault = NewKey();
+        var overridden = NewKey();
+
+        await store.SetAsync(Set(withDefault, "1"), Ct);
+        await store.SetAsync(Set(overridden, "1", ttl: -1), Ct);
+
+        Assert.InRange((await Raw.KeyTimeToLiveAsync(withDefault))!.Value, TimeSpan.FromSeconds(290), TimeSpan.FromSeconds(300));
+        Assert.Null(await Raw.KeyTimeToLiveAsync(overridden));
+    }
+
+    [Fact]
+    public async Task Transaction_AppliesEveryOperation()
+    {
+        var (a, b, c) = (NewKey(), NewKey(), NewKey());
+        await _store.SetAsync(Set(b, "\"old\""), Ct);
+        await _store.SetAsync(Set(c, "\"gone\""), Ct);
+
+        await _store.TransactAsync(
+        [
+            new StateOperation(Set(a, "\"a\""), null),
+            new StateOperation(Set(b, "\"b\"", etag: "1"), null),
+            new StateOperation(null, Delete(c, "1")),
+        ], new Dictionary<string, string>(), Ct);
+
+        Assert.Equal("\"a\"", (string?)await Raw.HashGetAsync(a, "data"));
+        Assert.Equal("1", (string?)await Raw.HashGetAsync(a, "version"));
+        Assert.Equal("\"b\"", (string?)await Raw.HashGetAsync(b, "data"));
+        Assert.Equal("2", (string?)await Raw.HashGetAsync(b, "version"));
+        Assert.False(await Raw.KeyExistsAsync(c));
+    }
+
+    [Fact]
+    public async Task Transaction_WithOneStaleETag_WritesNothing()
+    {
+        var (a, b) = (NewKey(), NewKey());
+        await _store.SetAsync(Set(b, "\"b1\""), Ct);
+        await _store.SetAsync(Set(b, "\"b2\""), Ct);
+
+        await Assert.ThrowsAsync<StateETagMismatchException>(() => _store.TransactAsync(
+        [
+            new StateOperation(Set(a, "\"a\""), null),
+            new StateOperation(Set(b, "\"b3\"", etag: "1"), null),
+        ], new Dictionary<string, string>(), Ct));
+
+        Assert.False(await Raw.KeyExistsAsync(a));
+        Assert.Equal("\"b2\"", (string?)await Raw.HashGetAsync(b, "data"));
+    }
+
+    [Fact]
+    public async Task Transaction_WithAStaleDelete_WritesNothing()
+    {
+        var (a, b) = (NewKey(), NewKey());
+        await _store.SetAsync(Set(b, "1"), Ct);
+
+        await Assert.ThrowsAsync<StateETagMismatchException>(() => _store.TransactAsync(
+        [
+            new StateOperation(Set(a, "\"a\""), null),
+            new StateOperation(null, Delete(b, "9")),
+        ], new Dictionary<string, string>(), Ct));
+
+        Assert.False(await Raw.KeyExistsAsync(a));
+        Assert.True(await Raw.KeyExistsAsync(b));
+    }
+
+    [Fact]
+    public async Task Transaction_WithAnInvalidETag_FailsBeforeWriting()
+    {
+        var a = NewKey();
+
+        await Assert.ThrowsAsync<StateETagInvalidException>(() => _store.TransactAsync(
+        [
+            new StateOperation(Set(a, "\"a\""), null),
+            new StateOperation(Set(NewKey(), "\"b\"", etag: "not-a-number"), null),
+        ], new Dictionary<string, string>(), Ct));
+
+        Assert.False(await Raw.KeyExistsAsync(a));
+    }
+
+    [Fact]
+    public async Task Transaction_SeesItsOwnEarlierOperations()
+    {
+        var key = NewKey();
+
+        // Version 1 after the first upsert, so the second upsert's etag "1" matches and the delete's "2" too.
+        await _store.TransactAsync(
+        [
+            new StateOperation(Set(key, "\"v1\""), null),
+            new StateOperation(Set(key, "\"v2\"", etag: "1"), null),
+            new StateOperation(null, Delete(key, "2")),
+            new StateOperation(Set(key, "\"v3\"", ttl: 100), null),
+        ], new Dictionary<string, string>(), Ct);
+
+        Assert.Equal("\"v3\"", (string?)await Raw.HashGetAsync(key, "data"));
+        Assert.Equal("1", (string?)await Raw.HashGetAsync(key, "version"));
+        Assert.NotNull(await Raw.KeyTimeToLiveAsync(key));
+    }
+
+    [Fact]
+    public async Task BulkGet_ReturnsEachKeyInOrder_WithEtags_AndEmptyEntriesForMissingKeys()
+    {
+        var (a, missing, b) = (NewKey(), NewKey(), NewKey());
+        await _store.SetAsync(Set(a, "\"a\""), Ct);
+        await _store.SetAsync(Set(b, "\"b\""), Ct);
+        await _store.SetAsync(Set(b, "\"b2\""), Ct);
+
+        var results = await ((IStateStore)_store).BulkGetAsync([a, missing, b], StateReadOptions.Default, 0, Ct);
+
+        Assert.Equal([a, missing, b], results.Select(r => r.Key));
+        Assert.Equal("\"a\"", Text(results[0].Entry));
+        Assert.Equal("1", results[0].Entry!.ETag);
+        Assert.Null(results[1].Entry);
+        Assert.Null(results[1].Error);
+        Assert.Equal("\"b2\"", Text(results[2].Entry));
+        Assert.Equal("2", results[2].Entry!.ETag);
+    }
+
+    [Fact]
+    public async Task Interop_AHashWrittenAsDaprdWritesIt_IsReadable_AndVersionedOn()
+    {
+        var key = NewKey();
+        await Raw.HashSetAsync(key, [new HashEntry("data", """{"from":"daprd"}"""), new HashEntry("version", "7")]);
+
+        var entry = await _store.GetAsync(key, StateReadOptions.Default, Ct);
+        Assert.Equal("""{"from":"daprd"}""", Text(entry));
+        Assert.Equal("7", entry!.ETag);
+
+        await Assert.ThrowsAsync<StateETagMismatchException>(() => _store.SetAsync(Set(key, "1", etag: "6"), Ct));
+        Assert.Equal("8", await _store.SetAsync(Set(key, "\"ours\"", etag: "7"), Ct));
+        Assert.Equal("\"ours\"", (string?)await Raw.HashGetAsync(key, "data"));
+    }
+
+    [Fact]
+    public async Task Interop_APlainStringKey_IsReadWithoutETag_AndReplacedByAHashOnSave()
+    {
+        var key = NewKey();
+        await Raw.StringSetAsync(key, "legacy");
+
+        var entry = await _store.GetAsync(key, StateReadOptions.Default, Ct);
+        Assert.Equal("legacy", Text(entry));
+        Assert.Null(entry!.ETag);
+
+        Assert.Equal("1", await _store.SetAsync(Set(key, "\"new\""), Ct));
+        Assert.Equal(RedisType.Hash, await Raw.KeyTypeAsync(key));
+    }
+
+    [Fact]
+    public async Task AHashWithoutVersion_IsAnError_AsInDaprd()
+    {
+        var key = NewKey();
+        await Raw.HashSetAsync(key, "data", "x");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _store.GetAsync(key, StateReadOptions.Default, Ct));
+        Assert.Contains("'data' or 'version'", error.Message);
+    }
+
+    [Fact]
+    public async Task BinaryValues_AreStoredAsRawBytes()
+    {
+        var key = NewKey();
+        var bytes = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+
+        await _store.SetAsync(SetBytes(key, bytes), Ct);
+
+        Assert.Equal(bytes, (byte[]?)await Raw.HashGetAsync(key, "data"));
+        Assert.Equal(bytes, (await _store.GetAsync(key, StateReadOptions.Default, Ct))!.Data.ToArray());
+    }
+
+    [Fact]
+    public async Task RedisDb_SelectsTheDatabase()
+    {
+        await using var store = await CreateAsync<RedisStateStore>(RedisStateStore.CreateAsync, "state.redis",
+            new Dictionary<string, string> { ["redisHost"] = infra.RedisHost, ["redisDB"] = "3" });
+        var key = NewKey();
+
+        await store.SetAsync(Set(key, "1"), Ct);
+
+        Assert.False(await Raw.KeyExistsAsync(key));
+        Assert.Equal("1", (string?)await _raw.GetDatabase(3).HashGetAsync(key, "version"));
+    }
+
+    [Fact]
+    public async Task StrongConsistency_WithoutReplicas_StillSaves()
+    {
+        var key = NewKey();
+        var request = Set(key, "1") with { Consistency = StateConsistency.Strong };
+
+        Assert.Equal("1", await _store.SetAsync(request, Ct));
+    }
+
+    [Fact]
+    public async Task Init_FailsForAnUnreachableServer()
+    {
+        var port = FreePort.Get();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => CreateAsync<RedisStateStore>(RedisStateStore.CreateAsync, "state.redis",
+            new Dictionary<string, string> { ["redisHost"] = $"127.0.0.1:{port}", ["dialTimeout"] = "500ms" }));
+        Assert.Contains("error connecting to redis", error.Message);
+    }
+
+    [Theory]
+    [InlineData("redisHost", "", "spec.metadata.redisHost")]
+    [InlineData("redisUsername", "alice", "spec.metadata.redisUsername")]
+    [InlineData("redisType", "sentinel", "spec.metadata.redisType")]
+    [InlineData("failover", "true", "spec.metadata.failover")]
+    [InlineData("redisDB", "one", "spec.metadata.redisDB")]
+    public async Task Init_RejectsBadMetadata_NamingTheField(string field, string value, string reported)
+    {
+        var metadata = new Dictionary<string, string> { ["redisHost"] = infra.RedisHost, [field] = value };
+
+        var error = await Assert.ThrowsAsync<Resources.ResourceException>(() => CreateAsync<RedisStateStore>(RedisStateStore.CreateAsync, "state.redis", metadata));
+        Assert.Contains(reported, error.Message);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {timeout}");
+            await Task.Delay(100, Ct);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using DaprPlatform.Sidecar.Components;
+using DaprPlatform.Sidecar.Components.State;
+using DaprPlatform.Sidecar.Hosting;
+using DaprPlatform.Sidecar.Resources;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
+
+namespace DaprPlatform.Sidecar.Tests.State;
+
+/// <summary>Creates state store components in-process, as the sidecar's ComponentRegistry would.</summary>
+internal static class StateComponents
+{
+    private static readonly IServiceProvider Services = new ServiceCollection()
+        .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+        .BuildServiceProvider();
+
+    public static ComponentContext Context(string type, IReadOnlyDictionary<string, string> metadata, string name = "statestore", string appId = "state-tests")
+    {
+        var resource = new ComponentResource(
+            name, null, type, "v1", TimeSpan.FromSeconds(5), false,
+            metadata.Select(m => new MetadataItem(m.Key, m.Value, null, null)).ToList(), null, [], $"{name}.yaml");
+        return new ComponentContext(resource, new ComponentMetadata(metadata, resource.SourceFile), new SidecarOptions { AppId = appId }, Services);
+    }
+
+    public static async Task<T> CreateAsync<T>(ComponentFactory factory, string type, IReadOnlyDictionary<string, string> metadata)
+        where T : IStateStore =>
+        (T)await factory(Context(type, metadata), TestContext.Current.CancellationToken);
+
+    public static StateSetRequest Set(
+        string key,
+        string json,
+        string? etag = null,
+        StateConcurrency concurrency = StateConcurrency.LastWrite,
+        int? ttl = null) =>
+        new(key, System.Text.Encoding.UTF8.GetBytes(json), etag, concurrency, StateConsistency.Eventual, ttl, new Dictionary<string, string>(), "application/json");
+
+    public static StateSetRequest SetBytes(string key, byte[] value, string? etag = null) =>
+        new(key, value, etag, StateConcurrency.LastWrite, StateConsistency.Eventual, null, new Dictionary<string, string>());
+
+    public static StateDeleteRequest Delete(string key, string? etag = null) =>
+        new(key, etag, StateConcurrency.LastWrite, StateConsistency.Eventual, new Dictionary<string, string>());
+
+    public static string Text(StateEntry? entry) =>
+        entry is null ? throw new Xunit.Sdk.XunitException("expected a stored value, found none") : System.Text.Encoding.UTF8.GetString(entry.Data.Span);
+}
