@@ -1,0 +1,37 @@
+using DaprPlatform.Sidecar.Runtime.PubSub;
+using Xunit;
+
+namespace DaprPlatform.Sidecar.Tests.PubSub;
+
+public sealed class TraceContextTests
+{
+    private const string Incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+    [Fact]
+    public void ChildOfAnIncomingTrace_KeepsTraceIdAndFlags_WithANewSpan()
+    {
+        var child = TraceContext.ChildOf(Incoming, "a=b", 0);
+
+        Assert.StartsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-", child.TraceParent);
+        Assert.EndsWith("-01", child.TraceParent);
+        Assert.NotEqual(Incoming, child.TraceParent);
+        Assert.Equal("a=b", child.TraceState);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("garbage")]
+    [InlineData("00-00000000000000000000000000000000-00f067aa0ba902b7-01")]
+    [InlineData("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]
+    [InlineData("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01")]
+    public void WithoutAValidIncomingTrace_StartsANewOne(string? incoming)
+    {
+        var fresh = TraceContext.ChildOf(incoming, "ignored", 1);
+
+        Assert.True(TraceContext.TryParse(fresh.TraceParent, out var traceId, out var flags));
+        Assert.NotEqual("4bf92f3577b34da6a3ce929d0e0e4736", traceId);
+        Assert.Equal("01", flags);
+        Assert.Equal("", fresh.TraceState);
+        Assert.Equal("00", TraceContext.ChildOf(incoming, null, 0).TraceParent[^2..]);
+    }
+}
