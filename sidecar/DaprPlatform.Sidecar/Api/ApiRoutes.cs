@@ -14,6 +14,7 @@ public static class ApiRoutes
         v1.MapHealthApi();
         v1.MapMetadataApi();
         v1.MapPublishApi();
+        v1.MapShutdownApi();
 
         var v1Alpha1 = endpoints.MapGroup("/v1.0-alpha1").RequireHost(host);
         v1Alpha1.MapBulkPublishApi();

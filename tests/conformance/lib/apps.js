@@ -45,6 +45,8 @@ export async function startJsApp({ appId, resourcesPath, setup = async () => {},
     sidecar = await startSidecar({ appId, appPort, resourcesPath, env, args, httpPort: daprPort });
     await serverStarted;
   } catch (error) {
+    // The server's own wait for its sidecar would otherwise fail later, outside any test.
+    serverStarted.catch(() => {});
     await sidecar?.stop();
     await server.stop().catch(() => {});
     throw error;

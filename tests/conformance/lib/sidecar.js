@@ -103,6 +103,14 @@ export class Sidecar {
     return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
+  /** Resolves with { code, signal } once the process exited; rejects after `timeoutMs`. */
+  async waitForExit(timeoutMs = 15000) {
+    const timeout = sleep(timeoutMs, undefined, { ref: false }).then(() => {
+      throw new Error(`sidecar ${this.appId} did not exit within ${timeoutMs} ms:\n${this.output()}`);
+    });
+    return Promise.race([this.#exited, timeout]);
+  }
+
   /** The sidecar's recent output. */
   output() {
     return this.#lines.join("\n");

@@ -170,6 +170,28 @@ for (const pubsub of pubsubs) {
       assert.equal(inbox(pubsub, "others").items.length, 2);
     });
 
+    test("a published CloudEvent (application/cloudevents+json) keeps its own type and id for routing", async () => {
+      const cloudEvent = {
+        specversion: "1.0",
+        id: `own-id-${pubsub}`,
+        source: "conformance",
+        type: "widget.created",
+        datacontenttype: "application/json",
+        data: { kind: "cloud-event-widget" },
+      };
+      await publish("routed", cloudEvent, { contentType: "application/cloudevents+json" });
+      const widgets = await inbox(pubsub, "widgets").waitFor(2);
+      assert.deepEqual(widgets.at(-1).data, { kind: "cloud-event-widget" });
+    });
+
+    test("metadata.rawPayload publishes the body without an envelope; a CloudEvent subscriber gets it as-is", async () => {
+      const box = inbox(pubsub, "plain");
+      const before = box.items.length;
+      await publish("plain", { bare: "payload", n: 5 }, { metadata: { rawPayload: "true" } });
+      const deliveries = await box.waitFor(before + 1);
+      assert.deepEqual(deliveries.at(-1).data, { bare: "payload", n: 5 });
+    });
+
     test("RETRY is redelivered under the inbound retry policy until the app answers SUCCESS", async () => {
       await publish("retry-then-success", { attempt: "until third" });
       const deliveries = await inbox(pubsub, "retry-then-success").waitFor(3);

@@ -1,5 +1,5 @@
 // Secrets (secretstores.local.file), metadata and health through the official JS SDK: client.secret.get/getBulk,
-// client.metadata.get/set and client.health.isHealthy against our sidecar.
+// client.metadata.get/set, client.health.isHealthy and client.sidecar.shutdown against our sidecar.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { jsClient, startJsApp, uniqueName, waitForSubscriptions } from "../lib/apps.js";
@@ -103,5 +103,20 @@ describe("health", () => {
     assert.equal(await client.health.isHealthy(), true);
     await sidecar.stop();
     assert.equal(await client.health.isHealthy(), false);
+  });
+});
+
+describe("shutdown", () => {
+  test("client.sidecar.shutdown() stops the sidecar gracefully (exit code 0)", async () => {
+    const sidecar = await startSidecar({ appId: `${run}-shutdown`, resourcesPath: resources.path });
+    await jsClient(sidecar.httpPort).sidecar.shutdown();
+    assert.deepEqual(await sidecar.waitForExit(), { code: 0, signal: null });
+  });
+
+  test("Dapr-Force-Shutdown skips the graceful sequence and exits with code 1", async () => {
+    const sidecar = await startSidecar({ appId: `${run}-forced`, resourcesPath: resources.path });
+    const response = await sidecar.fetch("/v1.0/shutdown", { method: "POST", headers: { "Dapr-Force-Shutdown": "true" } });
+    assert.equal(response.status, 204);
+    assert.deepEqual(await sidecar.waitForExit(), { code: 1, signal: null });
   });
 });

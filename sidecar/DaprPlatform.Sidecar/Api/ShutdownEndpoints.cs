@@ -1,0 +1,32 @@
+namespace DaprPlatform.Sidecar.Api;
+
+/// <summary>
+/// POST /v1.0/shutdown (daprd's shutdown API, e.g. the SDKs' <c>client.sidecar.shutdown()</c>): answers 204, then
+/// runs the same graceful shutdown as SIGTERM. With a non-empty <c>Dapr-Force-Shutdown</c> header the process exits
+/// with code 1 instead, skipping the graceful sequence, as daprd does for a stuck sidecar.
+/// </summary>
+public static class ShutdownEndpoints
+{
+    public const string ForceHeader = "Dapr-Force-Shutdown";
+    public const int ForcedExitCode = 1;
+
+    public static void MapShutdownApi(this RouteGroupBuilder v1)
+    {
+        v1.MapPost("/shutdown", (HttpContext context, IHostApplicationLifetime lifetime) =>
+        {
+            var force = !string.IsNullOrEmpty(context.Request.Headers[ForceHeader]);
+            // After the response is sent, so the caller gets its 204 before the listeners close.
+            context.Response.OnCompleted(() =>
+            {
+                if (force)
+                {
+                    Environment.Exit(ForcedExitCode);
+                }
+
+                lifetime.StopApplication();
+                return Task.CompletedTask;
+            });
+            return TypedResults.NoContent();
+        });
+    }
+}
