@@ -51,7 +51,7 @@ log.WriteLine($"Load average (1/5/15 min) at start: {loadBefore}");
 
 var reports = new List<ScenarioReport>();
 var failures = new List<string>();
-await using (var environment = await BenchmarkEnvironment.StartAsync(scenarios.Any(s => s.NeedsServers), options.RebuildSidecar, log, cancellation.Token))
+await using (var environment = await BenchmarkEnvironment.StartAsync(scenarios.Any(s => s.NeedsServers), options.RebuildSidecar, options.Profile, log, cancellation.Token))
 {
     var context = new BenchmarkContext(
         environment, new LoadSettings(options.Concurrency, options.Warmup, options.Duration, options.MaxOperations), options.PayloadSize, log);

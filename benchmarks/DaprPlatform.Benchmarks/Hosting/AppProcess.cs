@@ -23,14 +23,14 @@ public sealed class AppProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<AppProcess> StartAsync(CancellationToken cancellationToken, params string[] extraArguments)
+    public static async Task<AppProcess> StartAsync(BenchmarkEnvironment environment, CancellationToken cancellationToken, params string[] extraArguments)
     {
         var port = FreePort.Get();
         var self = typeof(AppProcess).Assembly.Location;
         var process = ManagedProcess.Start(
             "dotnet",
             [self, BenchmarkApp.Mode, "--port", port.ToString(CultureInfo.InvariantCulture), .. extraArguments],
-            new Dictionary<string, string?> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+            environment.ProcessEnvironment());
         var app = new AppProcess(process, port);
         try
         {

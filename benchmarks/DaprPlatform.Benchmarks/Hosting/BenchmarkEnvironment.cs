@@ -1,3 +1,4 @@
+using DaprPlatform.Benchmarks.Measurement;
 using DaprPlatform.Testing;
 
 namespace DaprPlatform.Benchmarks.Hosting;
@@ -13,9 +14,10 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly List<ResourcesDirectory> _resources = [];
 
-    private BenchmarkEnvironment(InfraFixture? infra, string sidecarDll, string devHome, string workDirectory)
+    private BenchmarkEnvironment(InfraFixture? infra, string sidecarDll, string devHome, string workDirectory, bool profile)
     {
         _infra = infra;
+        Profile = profile;
         SidecarDll = sidecarDll;
         DevHome = devHome;
         WorkDirectory = workDirectory;
@@ -27,12 +29,15 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
 
     public string SidecarDll { get; }
 
+    /// <summary>Sidecars run with perf maps so <see cref="PerfProfiler"/> can name their hot functions.</summary>
+    public bool Profile { get; }
+
     public string DevHome { get; }
 
     /// <summary>Scratch files of the run (the dev home of its sidecars).</summary>
     public string WorkDirectory { get; }
 
-    public static async Task<BenchmarkEnvironment> StartAsync(bool needsServers, bool rebuildSidecar, TextWriter log, CancellationToken cancellationToken)
+    public static async Task<BenchmarkEnvironment> StartAsync(bool needsServers, bool rebuildSidecar, bool profile, TextWriter log, CancellationToken cancellationToken)
     {
         var sidecarDll = await SidecarBuild.EnsureAsync(rebuildSidecar, log, cancellationToken);
         var work = Path.Combine(Path.GetTempPath(), $"daprplatform-bench-{Guid.NewGuid():N}"[..32]);
@@ -51,7 +56,12 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
             log.WriteLine($"  redis {infra.RedisHost}, amqp port {infra.AmqpPort}");
         }
 
-        return new BenchmarkEnvironment(infra, sidecarDll, devHome, work);
+        if (profile && !PerfProfiler.IsAvailable)
+        {
+            throw new InvalidOperationException("--profile needs Linux perf (/usr/bin/perf; apt-get install linux-perf).");
+        }
+
+        return new BenchmarkEnvironment(infra, sidecarDll, devHome, work, profile);
     }
 
     /// <summary>Makes <paramref name="resource"/> stop when the run ends (in reverse order of registration).</summary>
@@ -73,11 +83,28 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
                 DaprDevHome = DevHome,
                 SidecarDllPath = SidecarDll,
                 StartupTimeout = TimeSpan.FromSeconds(60),
-                // A production-like process: no development exception pages, no debug logging.
-                Environment = new Dictionary<string, string?> { ["DOTNET_ENVIRONMENT"] = null, ["ASPNETCORE_ENVIRONMENT"] = "Production" },
+                Environment = ProcessEnvironment(),
             },
             cancellationToken);
         return Own(sidecar);
+    }
+
+    /// <summary>
+    /// The environment of a sidecar or app process: production-like (no development exception pages), plus perf
+    /// maps when profiling.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> ProcessEnvironment()
+    {
+        var environment = new Dictionary<string, string?> { ["DOTNET_ENVIRONMENT"] = null, ["ASPNETCORE_ENVIRONMENT"] = "Production" };
+        if (Profile)
+        {
+            foreach (var (name, value) in PerfProfiler.ProfiledEnvironment)
+            {
+                environment[name] = value;
+            }
+        }
+
+        return environment;
     }
 
     /// <summary>A resources folder removed at the end of the run.</summary>

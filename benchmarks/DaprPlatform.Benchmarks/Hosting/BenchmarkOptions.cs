@@ -4,7 +4,7 @@ namespace DaprPlatform.Benchmarks.Hosting;
 
 /// <summary>
 /// The command line: <c>[all|invoke|state|pubsub|workflow ...] [--duration 10s] [--warmup 3s] [--concurrency 16]
-/// [--requests N] [--payload 1024] [--markdown FILE] [--build-sidecar]</c>.
+/// [--requests N] [--payload 1024] [--markdown FILE] [--build-sidecar] [--profile]</c>.
 /// </summary>
 public sealed record BenchmarkOptions
 {
@@ -26,6 +26,8 @@ public sealed record BenchmarkOptions
 
     public bool RebuildSidecar { get; init; }
 
+    public bool Profile { get; init; }
+
     public const string Usage = """
         usage: dotnet run -c Release --project benchmarks/DaprPlatform.Benchmarks -- [all|invoke|state|pubsub|workflow ...] [options]
           --duration 10s     measured time per variant (ms, s or m; a bare number is seconds)
@@ -35,6 +37,8 @@ public sealed record BenchmarkOptions
           --payload 1024     bytes per request body, state value or message
           --markdown FILE    where to write the markdown section (default: a file in the temp dir)
           --build-sidecar    rebuild sidecar/DaprPlatform.Sidecar in Release first
+          --profile          sample the sidecars with Linux perf during their variant and print the hottest functions
+                             (runs them with ReadyToRun off: figures are for finding hot spots, not for the docs)
         Redis and RabbitMQ come from the DAPRPLATFORM_* variables, or are started with tests/infra/start.sh and stopped at the end.
         """;
 
@@ -71,6 +75,9 @@ public sealed record BenchmarkOptions
                     break;
                 case "--build-sidecar":
                     options = options with { RebuildSidecar = true };
+                    break;
+                case "--profile":
+                    options = options with { Profile = true };
                     break;
                 default:
                     scenarios.Add(ScenarioNames.Contains(arg, StringComparer.Ordinal)

@@ -22,11 +22,30 @@ public interface IScenario
 /// <param name="PayloadSize">Bytes of a request body, state value or message.</param>
 public sealed record BenchmarkContext(BenchmarkEnvironment Environment, LoadSettings Load, int PayloadSize, TextWriter Log)
 {
-    /// <summary>Runs one variant and logs its headline figures as soon as they are known.</summary>
-    public async Task<LoadResult> MeasureAsync(string label, LoadOperation operation, CancellationToken cancellationToken)
+    private const int ProfileLines = 45;
+
+    /// <summary>
+    /// Runs one variant and logs its headline figures as soon as they are known. With --profile, the processes in
+    /// <paramref name="profiled"/> are sampled with perf during the measured window and their hottest functions logged.
+    /// </summary>
+    public async Task<LoadResult> MeasureAsync(string label, LoadOperation operation, CancellationToken cancellationToken, IReadOnlyList<int>? profiled = null)
     {
         Log.WriteLine($"  {label}: {Load.Concurrency} concurrent, {Load.Warmup.TotalSeconds:0.#} s warmup + {Load.Duration.TotalSeconds:0.#} s (load average {MachineFacts.LoadAverage()})");
-        var result = await LoadGenerator.RunAsync(label, Load, operation, cancellationToken);
+        Task<LoadResult> running = LoadGenerator.RunAsync(label, Load, operation, cancellationToken);
+        LoadResult result;
+        if (Environment.Profile && profiled is { Count: > 0 })
+        {
+            await Task.Delay(Load.Warmup, cancellationToken);
+            await using var profiler = PerfProfiler.Start(profiled, Path.Combine(Path.GetTempPath(), $"daprplatform-perf-{Guid.NewGuid():N}.data"));
+            result = await running;
+            Log.WriteLine("    hottest functions (self time):");
+            Log.WriteLine(await profiler.StopAsync(profiled, ProfileLines));
+        }
+        else
+        {
+            result = await running;
+        }
+
         var summary = result.Latency.Summarize();
         Log.WriteLine($"    {result.OperationsPerSecond:0} ops/s, p50 {summary.P50:0.00} ms, p99 {summary.P99:0.00} ms, {result.Errors} errors{(result.FirstError is null ? "" : $" (first: {result.FirstError})")}");
         return result;

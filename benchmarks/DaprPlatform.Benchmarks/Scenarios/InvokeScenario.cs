@@ -26,7 +26,7 @@ public sealed class InvokeScenario : IScenario
     public async Task<IReadOnlyList<ScenarioReport>> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
         var environment = context.Environment;
-        var app = environment.Own(await AppProcess.StartAsync(cancellationToken));
+        var app = environment.Own(await AppProcess.StartAsync(environment, cancellationToken));
         var resources = environment.CreateResources();
         var target = await environment.StartSidecarAsync(TargetAppId, app.Port, resources.Path, cancellationToken);
         var caller = await environment.StartSidecarAsync(CallerAppId, appPort: null, resources.Path, cancellationToken);
@@ -56,7 +56,7 @@ public sealed class InvokeScenario : IScenario
         context.Log.WriteLine("Service invocation");
         var baseline = await context.MeasureAsync("app -> app (direct)", Echo(direct, directUri), cancellationToken);
         await using var sampler = new ProcessSampler([("sidecar A (caller)", caller.Process.Id), ("sidecar B (target)", target.Process.Id), ("echo app", app.Pid)]);
-        var sidecars = await context.MeasureAsync("app -> sidecar A -> sidecar B -> app", Echo(viaSidecars, invokeUri), cancellationToken);
+        var sidecars = await context.MeasureAsync("app -> sidecar A -> sidecar B -> app", Echo(viaSidecars, invokeUri), cancellationToken, [caller.Process.Id, target.Process.Id]);
         var usage = await sampler.StopAsync();
 
         var report = new ScenarioReport(

@@ -34,7 +34,7 @@ public sealed class PubSubScenario : IScenario
         context.Log.WriteLine("Pub/sub (publish -> deliver)");
         var (directPublish, directDelivery) = await MeasureDirectAsync(context, amqpUri, topic + "-direct", cancellationToken);
 
-        var app = environment.Own(await AppProcess.StartAsync(cancellationToken));
+        var app = environment.Own(await AppProcess.StartAsync(environment, cancellationToken));
         var resources = environment.CreateResources()
             .AddRabbitMqPubSub(amqpUri, PubSubName, new Dictionary<string, string> { ["publisherConfirm"] = "true" })
             .AddSubscription("bench-subscription", PubSubName, topic, BenchmarkApp.EventsPath, scopes: [AppId]);
@@ -55,7 +55,7 @@ public sealed class PubSubScenario : IScenario
 
         (await stats.DeleteAsync(BenchmarkApp.StatsPath, cancellationToken)).EnsureSuccessStatusCode();
         await using var sampler = new ProcessSampler([("sidecar", sidecar.Process.Id), ("subscriber app", app.Pid)]);
-        var sidecarPublish = await context.MeasureAsync("sidecar publish (pubsub.rabbitmq)", publish, cancellationToken);
+        var sidecarPublish = await context.MeasureAsync("sidecar publish (pubsub.rabbitmq)", publish, cancellationToken, [sidecar.Process.Id]);
         var sidecarDelivery = await WaitForDeliveriesAsync(
             sidecarPublish,
             async ct => (await stats.GetFromJsonAsync(BenchmarkApp.StatsPath, BenchmarkJsonContext.Default.DeliveryStats, ct))!,

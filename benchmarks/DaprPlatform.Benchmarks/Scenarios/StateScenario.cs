@@ -98,7 +98,7 @@ public sealed class StateScenario : IScenario
         context.Log.WriteLine("State (save + get)");
         var baseline = await context.MeasureAsync("StackExchange.Redis direct", direct, cancellationToken);
         await using var sampler = new ProcessSampler([("sidecar", sidecar.Process.Id)]);
-        var sidecarResult = await context.MeasureAsync("sidecar state API (state.redis)", viaSidecar, cancellationToken);
+        var sidecarResult = await context.MeasureAsync("sidecar state API (state.redis)", viaSidecar, cancellationToken, [sidecar.Process.Id]);
         var usage = await sampler.StopAsync();
 
         var report = new ScenarioReport(
