@@ -63,6 +63,15 @@ internal static class ListCommand
                         extended[property.Name] = property.Value.GetString()!;
                     }
                 }
+
+                // The registry does not hold the app port; the sidecar's metadata does.
+                if (app.AppPort is null
+                    && metadata?.RootElement.TryGetProperty("appConnectionProperties", out var connection) == true
+                    && connection.ValueKind == JsonValueKind.Object
+                    && connection.TryGetProperty("port", out var appPort) && appPort.TryGetInt32(out var appPortNumber) && appPortNumber > 0)
+                {
+                    app = app with { AppPort = appPortNumber };
+                }
             }
             catch (OperationCanceledException)
             {
