@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using DaprPlatform.Sidecar.Runtime.PubSub;
 
 namespace DaprPlatform.Sidecar.Runtime.Invocation;
 
@@ -17,7 +18,7 @@ public sealed class AppForwarder(AppChannel channel)
         var request = channel.CreateRequest(new HttpMethod(incoming.Method), "/" + MethodPath.Escape(method) + incoming.QueryString.Value);
         request.Content = body;
         InvocationHeaders.CopyRequestHeaders(incoming.Headers, request, keepIdentity);
-        InvocationHeaders.StampTrace(request, trace, incoming.Headers[TraceContext.TraceStateHeader]);
+        InvocationHeaders.StampTrace(request, trace);
         return request;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using DaprPlatform.Sidecar.Resources;
 using DaprPlatform.Sidecar.Runtime.Metrics;
+using DaprPlatform.Sidecar.Runtime.PubSub;
 
 namespace DaprPlatform.Sidecar.Runtime.Invocation;
 
@@ -50,7 +51,7 @@ public sealed partial class InternalInvocationHandler(
             return;
         }
 
-        var trace = TraceContext.ChildOf(request.Headers[TraceContext.TraceParentHeader], configuration.TracingSamplingRate);
+        var trace = TraceContext.ChildOf(request.Headers[TraceContext.TraceParentHeader], request.Headers[TraceContext.TraceStateHeader], configuration.TracingSamplingRate);
         using var appRequest = app.CreateRequest(request, method, AppForwarder.StreamedBody(request), keepIdentity: true, trace);
         HttpResponseMessage response;
         try

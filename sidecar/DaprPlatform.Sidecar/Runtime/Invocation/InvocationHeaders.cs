@@ -1,5 +1,6 @@
 using DaprPlatform.Sidecar.Api;
 using Microsoft.Extensions.Primitives;
+using DaprPlatform.Sidecar.Runtime.PubSub;
 
 namespace DaprPlatform.Sidecar.Runtime.Invocation;
 
@@ -72,12 +73,13 @@ public static class InvocationHeaders
         request.Headers.TryAddWithoutValidation(CalleeAppId, calleeAppId);
     }
 
-    public static void StampTrace(HttpRequestMessage request, TraceContext trace, string? traceState)
+    /// <summary>The span of this hop: the caller's trace id with a new span id, and the caller's tracestate.</summary>
+    public static void StampTrace(HttpRequestMessage request, TraceContext trace)
     {
-        request.Headers.TryAddWithoutValidation(TraceContext.TraceParentHeader, trace.ToString());
-        if (!string.IsNullOrEmpty(traceState))
+        request.Headers.TryAddWithoutValidation(TraceContext.TraceParentHeader, trace.TraceParent);
+        if (trace.TraceState.Length > 0)
         {
-            request.Headers.TryAddWithoutValidation(TraceContext.TraceStateHeader, traceState);
+            request.Headers.TryAddWithoutValidation(TraceContext.TraceStateHeader, trace.TraceState);
         }
     }
 

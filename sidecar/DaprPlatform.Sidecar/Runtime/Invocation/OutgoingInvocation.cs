@@ -1,3 +1,5 @@
+using DaprPlatform.Sidecar.Runtime.PubSub;
+
 namespace DaprPlatform.Sidecar.Runtime.Invocation;
 
 /// <summary>
@@ -32,7 +34,7 @@ public sealed class OutgoingInvocation(HttpContext context, string targetId, str
 
     public bool ServerSentEvents { get; init; }
 
-    public TraceContext Trace { get; init; }
+    public required TraceContext Trace { get; init; }
 
     public bool ResponseStarted => Volatile.Read(ref _responseStarted) != 0;
 

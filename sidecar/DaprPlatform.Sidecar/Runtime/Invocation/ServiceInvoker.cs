@@ -7,6 +7,7 @@ using DaprPlatform.Sidecar.Resources;
 using DaprPlatform.Sidecar.Runtime.Metrics;
 using DaprPlatform.Sidecar.Runtime.NameResolution;
 using DaprPlatform.Sidecar.Runtime.Resiliency;
+using DaprPlatform.Sidecar.Runtime.PubSub;
 
 namespace DaprPlatform.Sidecar.Runtime.Invocation;
 
@@ -68,7 +69,7 @@ public sealed partial class ServiceInvoker(
             // A retried call must send its body again, so a body of known length is kept (daprd's replayable request).
             BufferedBody = policy.HasRetries && !streaming && request.ContentLength is > 0 ? await ReadBodyAsync(request, context.RequestAborted) : null,
             ServerSentEvents = ResponseRelay.IsServerSentEvents(request),
-            Trace = TraceContext.ChildOf(request.Headers[TraceContext.TraceParentHeader], configuration.TracingSamplingRate),
+            Trace = TraceContext.ChildOf(request.Headers[TraceContext.TraceParentHeader], request.Headers[TraceContext.TraceStateHeader], configuration.TracingSamplingRate),
         };
 
         try
@@ -185,7 +186,7 @@ public sealed partial class ServiceInvoker(
         InvocationHeaders.CopyRequestHeaders(call.Request.Headers, request, keepIdentity: false);
         InvocationHeaders.StampForwarded(request, host);
         InvocationHeaders.StampIdentity(request, options.Namespace, options.AppId, call.AppId);
-        InvocationHeaders.StampTrace(request, call.Trace, call.Request.Headers[TraceContext.TraceStateHeader]);
+        InvocationHeaders.StampTrace(request, call.Trace);
 
         metrics.RecordInvocationRequestSent(call.AppId);
         var started = Stopwatch.GetTimestamp();

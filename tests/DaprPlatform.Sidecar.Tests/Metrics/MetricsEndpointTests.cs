@@ -1,0 +1,75 @@
+using System.Net;
+using DaprPlatform.Sidecar.Tests.Invocation;
+using DaprPlatform.Testing;
+using Xunit;
+
+namespace DaprPlatform.Sidecar.Tests.Metrics;
+
+/// <summary>GET /metrics on the metrics port after real traffic through two sidecars.</summary>
+public sealed class MetricsEndpointTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<string[]> ScrapeAsync(SidecarProcess sidecar)
+    {
+        using var client = new HttpClient();
+        using var response = await client.GetAsync($"http://127.0.0.1:{sidecar.MetricsPort}/metrics", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        return (await response.Content.ReadAsStringAsync(Ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    [Fact]
+    public async Task Metrics_CountRequestsInvocationsAndRetries()
+    {
+        await using var sidecars = new InvocationSidecars();
+        using var resources = new ResourcesDirectory().AddFile("resiliency.yaml", """
+            apiVersion: dapr.io/v1alpha1
+            kind: Resiliency
+            metadata:
+              name: metrics-resiliency
+            spec:
+              policies:
+                retries:
+                  DefaultAppRetryPolicy:
+                    policy: constant
+                    duration: 10ms
+                    maxRetries: 2
+            """);
+        var calleeId = InvocationSidecars.UniqueId("measured");
+        var callerId = InvocationSidecars.UniqueId("measuring");
+        var app = await sidecars.StartAppAsync();
+        var callee = await sidecars.StartSidecarAsync(new SidecarProcessOptions { AppId = calleeId, AppPort = app.Port });
+        var caller = await sidecars.StartSidecarAsync(new SidecarProcessOptions { AppId = callerId, ResourcesPaths = [resources.Path] });
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await caller.HttpClient.GetAsync($"v1.0/invoke/{calleeId}/method/echo/measured", Ct)).StatusCode);
+        }
+
+        var key = Guid.NewGuid().ToString("N");
+        Assert.Equal(HttpStatusCode.OK, (await caller.HttpClient.GetAsync($"v1.0/invoke/{calleeId}/method/flaky/{key}/1", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await caller.HttpClient.GetAsync("v1.0/state", Ct)).StatusCode);
+
+        var callerLines = await ScrapeAsync(caller);
+        Assert.Contains($"dapr_http_server_request_count{{app_id=\"{callerId}\",method=\"GET\",path=\"/v1.0/invoke/{calleeId}/method/echo/measured\",status=\"200\"}} 3", callerLines);
+        Assert.Contains($"dapr_http_server_request_count{{app_id=\"{callerId}\",method=\"GET\",path=\"/v1.0/state\",status=\"404\"}} 1", callerLines);
+        Assert.Contains($"dapr_http_server_latency_count{{app_id=\"{callerId}\",method=\"GET\",path=\"/v1.0/invoke/{calleeId}/method/echo/measured\",status=\"200\"}} 3", callerLines);
+        Assert.Contains(callerLines, l => l.StartsWith($"dapr_http_server_latency_bucket{{app_id=\"{callerId}\",method=\"GET\",path=\"/v1.0/invoke/{calleeId}/method/echo/measured\",status=\"200\",le=\"+Inf\"}} 3", StringComparison.Ordinal));
+        // Five calls reached the callee: three echoes and the flaky method twice (one failure, one retry).
+        Assert.Contains($"dapr_runtime_service_invocation_req_sent_total{{app_id=\"{callerId}\",dst_app_id=\"{calleeId}\",type=\"unary\"}} 5", callerLines);
+        Assert.Contains($"dapr_runtime_service_invocation_res_recv_total{{app_id=\"{callerId}\",src_app_id=\"{calleeId}\",status=\"200\",type=\"unary\"}} 4", callerLines);
+        Assert.Contains($"dapr_runtime_service_invocation_res_recv_total{{app_id=\"{callerId}\",src_app_id=\"{calleeId}\",status=\"500\",type=\"unary\"}} 1", callerLines);
+        Assert.Contains($"dapr_resiliency_loaded{{app_id=\"{callerId}\",name=\"metrics-resiliency\",namespace=\"default\"}} 1", callerLines);
+        Assert.Contains($"dapr_resiliency_count{{app_id=\"{callerId}\",name=\"metrics-resiliency\",policy=\"retry\",namespace=\"default\",flow_direction=\"outbound\",target=\"app_{calleeId}\",status=\"\"}} 4", callerLines);
+        Assert.Contains($"dapr_resiliency_activations_total{{app_id=\"{callerId}\",name=\"metrics-resiliency\",policy=\"retry\",namespace=\"default\",flow_direction=\"outbound\",target=\"app_{calleeId}\",status=\"\"}} 1", callerLines);
+
+        var calleeLines = await ScrapeAsync(callee);
+        Assert.Contains($"dapr_runtime_service_invocation_req_recv_total{{app_id=\"{calleeId}\",src_app_id=\"{callerId}\"}} 5", calleeLines);
+        Assert.Contains($"dapr_runtime_service_invocation_res_sent_total{{app_id=\"{calleeId}\",dst_app_id=\"{callerId}\",status=\"200\"}} 4", calleeLines);
+
+        // The metrics route lives on the metrics port only; on the API port /metrics is just an unknown route.
+        using var onApiPort = await caller.HttpClient.GetAsync("metrics", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, onApiPort.StatusCode);
+    }
+}
