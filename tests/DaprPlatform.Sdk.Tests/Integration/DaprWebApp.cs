@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using DaprPlatform.Dapr.AspNetCore;
+
+namespace DaprPlatform.Sdk.Tests.Integration;
+
+/// <summary>
+/// A real ASP.NET Core app on Kestrel (a free 127.0.0.1 port) built on the SDK (<c>AddDapr</c>), with its own real
+/// sidecar process: what <c>dapr run --app-port</c> gives a service.
+/// </summary>
+public sealed class DaprWebApp : IAsyncDisposable
+{
+    private static readonly TimeSpan SubscriptionsTimeout = TimeSpan.FromSeconds(30);
+
+    private DaprWebApp(WebApplication app, SidecarProcess sidecar, int port)
+    {
+        App = app;
+        Sidecar = sidecar;
+        Port = port;
+    }
+
+    public WebApplication App { get; }
+
+    public SidecarProcess Sidecar { get; }
+
+    public int Port { get; }
+
+    public string AppId => Sidecar.AppId;
+
+    /// <summary>The app's own DaprClient (from DI), talking to its sidecar.</summary>
+    public DaprClient Client => App.Services.GetRequiredService<DaprClient>();
+
+    /// <param name="expectedSubscriptions">Waits until the sidecar lists this many, i.e. has subscribed on the broker.</param>
+    public static async Task<DaprWebApp> StartAsync(
+        string appId, string resourcesPath, Action<WebApplication> configure, int expectedSubscriptions = 0)
+    {
+        var appPort = FreePort.Get();
+        var daprPort = FreePort.Get();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, appPort));
+        builder.Services.AddDapr(options => options.HttpEndpoint = $"http://127.0.0.1:{daprPort}");
+        var app = builder.Build();
+        configure(app);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+
+        SidecarProcess? sidecar = null;
+        try
+        {
+            sidecar = await SidecarProcess.StartAsync(
+                new SidecarProcessOptions { AppId = appId, AppPort = appPort, HttpPort = daprPort, ResourcesPaths = [resourcesPath] },
+                TestContext.Current.CancellationToken);
+            var webApp = new DaprWebApp(app, sidecar, appPort);
+            if (expectedSubscriptions > 0)
+            {
+                await webApp.WaitForSubscriptionsAsync(expectedSubscriptions);
+            }
+
+            return webApp;
+        }
+        catch
+        {
+            if (sidecar is not null)
+            {
+                await sidecar.DisposeAsync();
+            }
+
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Sidecar.DisposeAsync();
+        await App.DisposeAsync();
+    }
+
+    private async Task WaitForSubscriptionsAsync(int count)
+    {
+        var subscribed = await Eventually.ReturnsAsync(
+            async () => (await Client.GetMetadataAsync()).Subscriptions.Count >= count,
+            SubscriptionsTimeout);
+        Assert.True(subscribed, $"sidecar {AppId} did not list {count} subscriptions within {SubscriptionsTimeout}.\n{Sidecar.Output}");
+    }
+}
