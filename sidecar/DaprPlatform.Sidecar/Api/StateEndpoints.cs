@@ -10,6 +10,8 @@ namespace DaprPlatform.Sidecar.Api;
 /// <summary>daprd's state API: /v1.0/state/{store}[/{key}|/bulk|/transaction].</summary>
 public static class StateEndpoints
 {
+    private const string JsonContentType = "application/json";
+
     public static void MapStateApi(this RouteGroupBuilder v1)
     {
         v1.MapPost("/state/{storeName}", SaveAsync);
@@ -64,25 +66,29 @@ public static class StateEndpoints
             items.Add(ParseSetRequest(item, store, queryMetadata));
         }
 
+        // Like daprd's bulk save: every item is attempted (in parallel), and the answer is 409/400 only when every
+        // failure is an etag error.
         var policy = resiliency.ComponentOutbound(storeName);
-        foreach (var item in items)
+        var failures = await Task.WhenAll(items.Select(async item =>
         {
             try
             {
                 await policy.ExecuteAsync(t => store.Store.SetAsync(item, t), ct);
-            }
-            catch (StateETagMismatchException e)
-            {
-                throw DaprErrors.StateSave(409, storeName, e.Message).ToException();
-            }
-            catch (StateETagInvalidException e)
-            {
-                throw DaprErrors.StateSave(400, storeName, e.Message).ToException();
+                return null;
             }
             catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
             {
-                throw DaprErrors.StateSave(500, storeName, e.Message).ToException();
+                return e;
             }
+        }));
+
+        var errors = failures.OfType<Exception>().ToList();
+        if (errors.Count > 0)
+        {
+            var status = errors.All(e => e is StateETagMismatchException or StateETagInvalidException)
+                ? errors.Any(e => e is StateETagInvalidException) ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict
+                : StatusCodes.Status500InternalServerError;
+            throw DaprErrors.StateSave(status, storeName, string.Join("\n", errors.Select(e => e.Message))).ToException();
         }
 
         return TypedResults.NoContent();
@@ -151,14 +157,21 @@ public static class StateEndpoints
             CheckKey(key);
         }
 
-        var parallelism = root.TryGetProperty("parallelism", out var p) && p.TryGetInt32(out var n) && n > 0 ? n : 10;
-        var metadata = DaprRequest.QueryMetadata(request);
+        // daprd: no parallelism (or <= 0) means every key at once.
+        var parallelism = root.TryGetProperty("parallelism", out var p) && p.TryGetInt32(out var n) && n > 0 ? n : Math.Max(1, keys.Count);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         if (root.TryGetProperty("metadata", out var bodyMetadata) && bodyMetadata.ValueKind == JsonValueKind.Object)
         {
             foreach (var m in bodyMetadata.EnumerateObject())
             {
                 metadata[m.Name] = m.Value.ToString();
             }
+        }
+
+        // Query parameters win over the body, as daprd merges them.
+        foreach (var (key, value) in DaprRequest.QueryMetadata(request))
+        {
+            metadata[key] = value;
         }
 
         IReadOnlyList<BulkStateEntry> entries;
@@ -173,7 +186,8 @@ public static class StateEndpoints
             throw DaprErrors.StateBulkGet(storeName, e.Message).ToException();
         }
 
-        return new BulkStateResult(entries.Select((e, i) => (keys[i], e)).ToList());
+        // daprd names each answer after the key the store returned, with the prefix taken off.
+        return new BulkStateResult(entries.Select(e => (StateKeys.ToAppKey(e.Key), e)).ToList());
     }
 
     private static async Task<IResult> TransactionAsync(
@@ -215,11 +229,13 @@ public static class StateEndpoints
 
                 switch (kind)
                 {
+                    // Each operation gets the query metadata merged in; the body's "metadata" stays transaction-level,
+                    // as in daprd (so e.g. a body-level ttlInSeconds does not reach the operations).
                     case "upsert":
-                        operations.Add(new StateOperation(ParseSetRequest(item, store, txMetadata), null));
+                        operations.Add(new StateOperation(ParseSetRequest(item, store, queryMetadata), null));
                         break;
                     case "delete":
-                        var set = ParseSetRequest(item, store, txMetadata, valueRequired: false);
+                        var set = ParseSetRequest(item, store, queryMetadata, valueRequired: false);
                         operations.Add(new StateOperation(null, new StateDeleteRequest(set.Key, set.ETag, set.Concurrency, set.Consistency, set.Metadata)));
                         break;
                     default:
@@ -289,13 +305,19 @@ public static class StateEndpoints
 
         CheckKey(key);
 
-        var metadata = new Dictionary<string, string>(queryMetadata, StringComparer.Ordinal);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         if (item.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object)
         {
             foreach (var m in md.EnumerateObject())
             {
                 metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
             }
+        }
+
+        // daprd copies the query's metadata.* over the item's own.
+        foreach (var (name, text) in queryMetadata)
+        {
+            metadata[name] = text;
         }
 
         string? etag = null;
@@ -335,7 +357,8 @@ public static class StateEndpoints
             value = "null"u8.ToArray();
         }
 
-        return new StateSetRequest(store.Keys.ToStoreKey(key), value, etag, concurrency, consistency, ttl, metadata, metadata.GetValueOrDefault("contentType"));
+        // Over HTTP daprd always decodes the value as JSON, whatever metadata.contentType says.
+        return new StateSetRequest(store.Keys.ToStoreKey(key), value, etag, concurrency, consistency, ttl, metadata, JsonContentType);
     }
 
     /// <summary>daprd decodes the value and its store re-encodes it as compact JSON.</summary>

@@ -74,6 +74,11 @@ public sealed record StateEntry(ReadOnlyMemory<byte> Data, string? ETag, IReadOn
 public sealed record BulkStateEntry(string Key, StateEntry? Entry, string? Error);
 
 /// <param name="TtlSeconds">From metadata <c>ttlInSeconds</c>: null = store default, -1 = never expire.</param>
+/// <param name="ContentType">
+/// What <see cref="Value"/> is, as daprd hands values to its components: <c>application/json</c> when daprd decoded it
+/// as JSON (always over HTTP; over gRPC when metadata <c>contentType</c> is application/json), anything else (or null)
+/// for opaque bytes. Stores that keep JSON and bytes apart (state.postgresql v1: jsonb vs base64 + isbinary) use it.
+/// </param>
 public sealed record StateSetRequest(
     string Key,
     ReadOnlyMemory<byte> Value,

@@ -12,7 +12,8 @@ public sealed class StateKeys
 
     public StateKeys(string? keyPrefixSetting, string appId, string storeName, string? @namespace)
     {
-        _prefix = (keyPrefixSetting ?? "appid") switch
+        // daprd lowercases the setting, so "AppID" means appid and a literal prefix is stored in lower case.
+        _prefix = (keyPrefixSetting ?? "appid").ToLowerInvariant() switch
         {
             "" or "appid" => string.IsNullOrEmpty(appId) ? null : appId,
             "name" => storeName,
