@@ -29,7 +29,7 @@ catch (ArgumentException e)
     return 2;
 }
 
-IScenario[] available = [new InvokeScenario(), new StateScenario(), new PubSubScenario()];
+IScenario[] available = [new InvokeScenario(), new StateScenario(), new PubSubScenario(), new WorkflowScenario()];
 var scenarios = available.Where(s => options.Scenarios.Contains(s.Name)).ToList();
 
 // Bounded no matter what: every variant has a fixed warmup and duration; the rest is startup and draining.
@@ -51,10 +51,10 @@ log.WriteLine($"Load average (1/5/15 min) at start: {loadBefore}");
 
 var reports = new List<ScenarioReport>();
 var failures = new List<string>();
-await using (var environment = await BenchmarkEnvironment.StartAsync(scenarios.Any(s => s.NeedsServers), options.RebuildSidecar, options.Profile, log, cancellation.Token))
+await using (var environment = await BenchmarkEnvironment.StartAsync(scenarios.Any(s => s.NeedsServers), options.RebuildSidecar, options.Profile, options.LogDirectory, log, cancellation.Token))
 {
     var context = new BenchmarkContext(
-        environment, new LoadSettings(options.Concurrency, options.Warmup, options.Duration, options.MaxOperations), options.PayloadSize, log);
+        environment, new LoadSettings(options.Concurrency, options.Warmup, options.Duration, options.MaxOperations), options.PayloadSize, options.WorkflowConcurrency, log);
     foreach (var scenario in scenarios)
     {
         try

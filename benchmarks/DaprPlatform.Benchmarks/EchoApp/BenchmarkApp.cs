@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using DaprPlatform.Benchmarks.Measurement;
+using DaprPlatform.Benchmarks.Workflows;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +13,8 @@ namespace DaprPlatform.Benchmarks.EchoApp;
 /// <summary>
 /// The target app of the scenarios, run as a process of its own (<c>DaprPlatform.Benchmarks app --port N</c>) so
 /// the sidecar figures are not flattered by sharing a process with the load generator: an echo endpoint for service
-/// invocation and a subscriber endpoint that records end-to-end pub/sub latency.
+/// invocation, a subscriber endpoint that records end-to-end pub/sub latency and, given <c>--dapr-grpc-port</c>, a
+/// workflow worker for the workflow scenario.
 /// </summary>
 public static class BenchmarkApp
 {
@@ -29,6 +31,17 @@ public static class BenchmarkApp
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         builder.Services.AddSingleton<DeliveryRecorder>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, BenchmarkJsonContext.Default));
+        if (OptionValue(options, "--dapr-grpc-port") is { } grpcPort)
+        {
+            // The workflow worker: runs the benchmark's workflows for the sidecar listening there.
+            builder.Services.AddDaprWorkflow(workflows =>
+            {
+                workflows.GrpcEndpoint = $"http://127.0.0.1:{grpcPort}";
+                workflows.RegisterWorkflow<SequenceWorkflow>(SequenceWorkflow.Name);
+                workflows.RegisterWorkflow<FanOutWorkflow>(FanOutWorkflow.Name);
+                workflows.RegisterActivity<IncrementActivity>(IncrementActivity.Name);
+            });
+        }
 
         var app = builder.Build();
         app.MapGet(HealthPath, () => TypedResults.Ok());
@@ -44,6 +57,12 @@ public static class BenchmarkApp
         });
         await app.RunAsync();
         return 0;
+    }
+
+    private static string? OptionValue(IReadOnlyList<string> options, string name)
+    {
+        var index = options.ToList().IndexOf(name);
+        return index >= 0 && index + 1 < options.Count ? options[index + 1] : null;
     }
 
     private static async Task EchoAsync(HttpContext context)

@@ -14,10 +14,11 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly List<ResourcesDirectory> _resources = [];
 
-    private BenchmarkEnvironment(InfraFixture? infra, string sidecarDll, string devHome, string workDirectory, bool profile)
+    private BenchmarkEnvironment(InfraFixture? infra, string sidecarDll, string devHome, string workDirectory, bool profile, string? logDirectory)
     {
         _infra = infra;
         Profile = profile;
+        LogDirectory = logDirectory;
         SidecarDll = sidecarDll;
         DevHome = devHome;
         WorkDirectory = workDirectory;
@@ -32,12 +33,16 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
     /// <summary>Sidecars run with perf maps so <see cref="PerfProfiler"/> can name their hot functions.</summary>
     public bool Profile { get; }
 
+    /// <summary>Where each sidecar's last output lines are saved when it stops (--logs); null keeps none.</summary>
+    public string? LogDirectory { get; }
+
     public string DevHome { get; }
 
     /// <summary>Scratch files of the run (the dev home of its sidecars).</summary>
     public string WorkDirectory { get; }
 
-    public static async Task<BenchmarkEnvironment> StartAsync(bool needsServers, bool rebuildSidecar, bool profile, TextWriter log, CancellationToken cancellationToken)
+    public static async Task<BenchmarkEnvironment> StartAsync(
+        bool needsServers, bool rebuildSidecar, bool profile, string? logDirectory, TextWriter log, CancellationToken cancellationToken)
     {
         var sidecarDll = await SidecarBuild.EnsureAsync(rebuildSidecar, log, cancellationToken);
         var work = Path.Combine(Path.GetTempPath(), $"daprplatform-bench-{Guid.NewGuid():N}"[..32]);
@@ -61,7 +66,12 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
             throw new InvalidOperationException("--profile needs Linux perf (/usr/bin/perf; apt-get install linux-perf).");
         }
 
-        return new BenchmarkEnvironment(infra, sidecarDll, devHome, work, profile);
+        if (logDirectory is not null)
+        {
+            Directory.CreateDirectory(logDirectory);
+        }
+
+        return new BenchmarkEnvironment(infra, sidecarDll, devHome, work, profile, logDirectory);
     }
 
     /// <summary>Makes <paramref name="resource"/> stop when the run ends (in reverse order of registration).</summary>
@@ -122,6 +132,11 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
         {
             try
             {
+                if (LogDirectory is not null && _owned[i] is SidecarProcess sidecar)
+                {
+                    await File.WriteAllTextAsync(Path.Combine(LogDirectory, $"{sidecar.AppId}-{sidecar.Process.Id}.log"), sidecar.Output);
+                }
+
                 await _owned[i].DisposeAsync();
             }
             catch (Exception e)

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace DaprPlatform.Benchmarks.Hosting;
 
 /// <summary>
-/// The command line: <c>[all|invoke|state|pubsub|workflow ...] [--duration 10s] [--warmup 3s] [--concurrency 16]
-/// [--requests N] [--payload 1024] [--markdown FILE] [--build-sidecar] [--profile]</c>.
+/// The command line: <c>[all|invoke|state|pubsub|workflow ...] [--duration 10s] [--warmup 3s] [--concurrency 16] [--workflow-concurrency 64]
+/// [--requests N] [--payload 1024] [--markdown FILE] [--build-sidecar] [--profile] [--logs DIR]</c>.
 /// </summary>
 public sealed record BenchmarkOptions
 {
@@ -18,6 +18,8 @@ public sealed record BenchmarkOptions
 
     public int Concurrency { get; init; } = 16;
 
+    public int WorkflowConcurrency { get; init; } = 64;
+
     public long? MaxOperations { get; init; }
 
     public int PayloadSize { get; init; } = 1024;
@@ -28,15 +30,19 @@ public sealed record BenchmarkOptions
 
     public bool Profile { get; init; }
 
+    public string? LogDirectory { get; init; }
+
     public const string Usage = """
         usage: dotnet run -c Release --project benchmarks/DaprPlatform.Benchmarks -- [all|invoke|state|pubsub|workflow ...] [options]
           --duration 10s     measured time per variant (ms, s or m; a bare number is seconds)
           --warmup 3s        unmeasured warmup before each variant
           --concurrency 16   concurrent connections / workers
+          --workflow-concurrency 64   workflows in flight at once in the workflow scenario
           --requests N       also stop a variant after N measured operations
           --payload 1024     bytes per request body, state value or message
           --markdown FILE    where to write the markdown section (default: a file in the temp dir)
           --build-sidecar    rebuild sidecar/DaprPlatform.Sidecar in Release first
+          --logs DIR         save each sidecar's output to DIR/<app-id>-<pid>.log when it stops
           --profile          sample the sidecars with Linux perf during their variant and print the hottest functions
                              (runs them with ReadyToRun off: figures are for finding hot spots, not for the docs)
         Redis and RabbitMQ come from the DAPRPLATFORM_* variables, or are started with tests/infra/start.sh and stopped at the end.
@@ -64,6 +70,9 @@ public sealed record BenchmarkOptions
                 case "--concurrency":
                     options = options with { Concurrency = ParsePositive(arg, Value()) };
                     break;
+                case "--workflow-concurrency":
+                    options = options with { WorkflowConcurrency = ParsePositive(arg, Value()) };
+                    break;
                 case "--requests":
                     options = options with { MaxOperations = ParsePositive(arg, Value()) };
                     break;
@@ -75,6 +84,9 @@ public sealed record BenchmarkOptions
                     break;
                 case "--build-sidecar":
                     options = options with { RebuildSidecar = true };
+                    break;
+                case "--logs":
+                    options = options with { LogDirectory = Path.GetFullPath(Value()) };
                     break;
                 case "--profile":
                     options = options with { Profile = true };

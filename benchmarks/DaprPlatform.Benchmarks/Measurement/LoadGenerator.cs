@@ -36,8 +36,10 @@ public static class LoadGenerator
         var total = new LatencyHistogram();
         var stages = new Dictionary<string, LatencyHistogram>(StringComparer.Ordinal);
         var lastCompletion = measureStart;
+        long allOperations = 0;
         foreach (var worker in workers)
         {
+            allOperations += worker.Sequence;
             total.Add(worker.Total);
             lastCompletion = Math.Max(lastCompletion, worker.LastCompletion);
             foreach (var (name, histogram) in worker.Stages)
@@ -62,7 +64,8 @@ public static class LoadGenerator
             stages,
             shared.FirstError,
             measureStart,
-            lastCompletion);
+            lastCompletion,
+            allOperations);
     }
 
     private static async Task WorkAsync(LoadWorker worker, LoadOperation operation, long measureStart, long measureEnd, SharedState shared, CancellationTokenSource stop)
@@ -161,7 +164,7 @@ public sealed class LoadWorker(int index, long measureStart)
     }
 }
 
-/// <summary>What one variant achieved in the measured window.</summary>
+/// <summary>What one variant achieved in the measured window (<see cref="AllOperations"/> includes the warmup's).</summary>
 public sealed record LoadResult(
     string Label,
     int Concurrency,
@@ -172,7 +175,8 @@ public sealed record LoadResult(
     IReadOnlyDictionary<string, LatencyHistogram> Stages,
     string? FirstError,
     long MeasureStartTimestamp,
-    long LastCompletionTimestamp)
+    long LastCompletionTimestamp,
+    long AllOperations)
 {
     public double OperationsPerSecond => Elapsed > TimeSpan.Zero ? Operations / Elapsed.TotalSeconds : 0;
 }

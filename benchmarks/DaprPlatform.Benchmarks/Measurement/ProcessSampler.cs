@@ -40,13 +40,15 @@ public sealed class ProcessSampler : IAsyncDisposable
             var status = ReadStatus(pid);
             var cpuTicks = (ReadCpuTicks(pid) ?? _cpuTicksAtStart[i]) - _cpuTicksAtStart[i];
             var rss = status.GetValueOrDefault("VmRSS");
+            var cpuSeconds = cpuTicks / ClockTicksPerSecond;
             usage.Add(new ProcessUsage(
                 name,
                 pid,
                 Math.Max(_peakRssKb[i], rss) / 1024.0,
                 rss / 1024.0,
                 status.GetValueOrDefault("VmHWM") / 1024.0,
-                seconds > 0 ? cpuTicks / ClockTicksPerSecond / seconds : 0));
+                seconds > 0 ? cpuSeconds / seconds : 0,
+                cpuSeconds));
         }
 
         return usage;
@@ -124,5 +126,5 @@ public sealed class ProcessSampler : IAsyncDisposable
     }
 }
 
-/// <summary>Memory in MB and average CPU in cores of one process over a scenario.</summary>
-public sealed record ProcessUsage(string Name, int Pid, double PeakRssMb, double RssAfterMb, double HighWaterMarkMb, double CpuCores);
+/// <summary>Memory in MB, average CPU in cores and CPU seconds of one process over a scenario.</summary>
+public sealed record ProcessUsage(string Name, int Pid, double PeakRssMb, double RssAfterMb, double HighWaterMarkMb, double CpuCores, double CpuSeconds);

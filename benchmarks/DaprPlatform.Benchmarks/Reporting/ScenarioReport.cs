@@ -26,7 +26,7 @@ public sealed class ScenarioReport(string title, string setup)
     private readonly List<ReportRow> _rows = [];
     private readonly List<(string Name, ReportRow Baseline, ReportRow Dapr)> _comparisons = [];
     private readonly List<TargetCheck> _targets = [];
-    private readonly List<(string Phase, ProcessUsage Usage)> _processes = [];
+    private readonly List<(string Phase, ProcessUsage Usage, long Operations)> _processes = [];
     private readonly List<string> _notes = [];
 
     public string Title { get; } = title;
@@ -46,7 +46,8 @@ public sealed class ScenarioReport(string title, string setup)
 
     public void Target(string what, string measured, string target, bool met) => _targets.Add(new TargetCheck(what, measured, target, met));
 
-    public void AddProcesses(string phase, IEnumerable<ProcessUsage> usage) => _processes.AddRange(usage.Select(u => (phase, u)));
+    /// <param name="operations">Operations run while the processes were sampled, warmup included (for CPU time per operation).</param>
+    public void AddProcesses(string phase, IEnumerable<ProcessUsage> usage, long operations) => _processes.AddRange(usage.Select(u => (phase, u, operations)));
 
     public void Note(string note) => _notes.Add(note);
 
@@ -82,10 +83,12 @@ public sealed class ScenarioReport(string title, string setup)
 
         if (_processes.Count > 0)
         {
-            var processes = new TextTable("Process (phase)", "peak RSS MB", "RSS after MB", "VmHWM MB", "CPU cores");
-            foreach (var (phase, usage) in _processes)
+            var processes = new TextTable("Process (phase)", "peak RSS MB", "RSS after MB", "VmHWM MB", "CPU cores", "CPU ms/op");
+            foreach (var (phase, usage, operations) in _processes)
             {
-                processes.Add($"{usage.Name} ({phase})", F1(usage.PeakRssMb), F1(usage.RssAfterMb), F1(usage.HighWaterMarkMb), F2(usage.CpuCores));
+                processes.Add(
+                    $"{usage.Name} ({phase})", F1(usage.PeakRssMb), F1(usage.RssAfterMb), F1(usage.HighWaterMarkMb), F2(usage.CpuCores),
+                    operations > 0 ? (usage.CpuSeconds * 1000 / operations).ToString("0.000", CultureInfo.InvariantCulture) : "-");
             }
 
             Append(text, markdown, processes);

@@ -20,7 +20,8 @@ public interface IScenario
 }
 
 /// <param name="PayloadSize">Bytes of a request body, state value or message.</param>
-public sealed record BenchmarkContext(BenchmarkEnvironment Environment, LoadSettings Load, int PayloadSize, TextWriter Log)
+/// <param name="WorkflowConcurrency">Workflows in flight at once in the workflow scenario.</param>
+public sealed record BenchmarkContext(BenchmarkEnvironment Environment, LoadSettings Load, int PayloadSize, int WorkflowConcurrency, TextWriter Log)
 {
     private const int ProfileLines = 45;
 
@@ -28,14 +29,16 @@ public sealed record BenchmarkContext(BenchmarkEnvironment Environment, LoadSett
     /// Runs one variant and logs its headline figures as soon as they are known. With --profile, the processes in
     /// <paramref name="profiled"/> are sampled with perf during the measured window and their hottest functions logged.
     /// </summary>
-    public async Task<LoadResult> MeasureAsync(string label, LoadOperation operation, CancellationToken cancellationToken, IReadOnlyList<int>? profiled = null)
+    public async Task<LoadResult> MeasureAsync(
+        string label, LoadOperation operation, CancellationToken cancellationToken, IReadOnlyList<int>? profiled = null, LoadSettings? settings = null)
     {
-        Log.WriteLine($"  {label}: {Load.Concurrency} concurrent, {Load.Warmup.TotalSeconds:0.#} s warmup + {Load.Duration.TotalSeconds:0.#} s (load average {MachineFacts.LoadAverage()})");
-        Task<LoadResult> running = LoadGenerator.RunAsync(label, Load, operation, cancellationToken);
+        var load = settings ?? Load;
+        Log.WriteLine($"  {label}: {load.Concurrency} concurrent, {load.Warmup.TotalSeconds:0.#} s warmup + {load.Duration.TotalSeconds:0.#} s (load average {MachineFacts.LoadAverage()})");
+        Task<LoadResult> running = LoadGenerator.RunAsync(label, load, operation, cancellationToken);
         LoadResult result;
         if (Environment.Profile && profiled is { Count: > 0 })
         {
-            await Task.Delay(Load.Warmup, cancellationToken);
+            await Task.Delay(load.Warmup, cancellationToken);
             await using var profiler = PerfProfiler.Start(profiled, Path.Combine(Path.GetTempPath(), $"daprplatform-perf-{Guid.NewGuid():N}.data"));
             result = await running;
             Log.WriteLine("    hottest functions (self time):");

@@ -69,7 +69,7 @@ public sealed class InvokeScenario : IScenario
         var addedP99 = daprRow.Latency.P99 - baseRow.Latency.P99;
         report.Target("added p50", $"{ScenarioReport.Signed(addedP50)} ms", $"<= +{TargetAddedP50Ms} ms (Dapr 1.17: +1.06 ms)", addedP50 <= TargetAddedP50Ms);
         report.Target("added p99", $"{ScenarioReport.Signed(addedP99)} ms", $"<= +{TargetAddedP99Ms} ms (Dapr 1.17: +2.90 ms)", addedP99 <= TargetAddedP99Ms);
-        SidecarMemory.Report(report, "load", usage, idle);
+        SidecarMemory.Report(report, "load", usage, idle, sidecars.AllOperations);
         return [report];
     }
 }

@@ -72,7 +72,7 @@ public sealed class PubSubScenario : IScenario
         report.Compare("publish", publishBase, publishDapr);
         report.Compare("end-to-end delivery", deliveryBase, deliveryDapr);
         report.Note("ops/s of a delivery row is messages delivered per second over the measured window; 'errors' there counts measured messages that never arrived.");
-        SidecarMemory.Report(report, "load", usage, idle);
+        SidecarMemory.Report(report, "load", usage, idle, sidecarPublish.AllOperations);
         return [report];
     }
 

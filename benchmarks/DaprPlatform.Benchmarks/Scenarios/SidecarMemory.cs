@@ -12,9 +12,9 @@ public static class SidecarMemory
     public static IReadOnlyList<(string AppId, double RssMb)> ReadIdle(params SidecarProcess[] sidecars) =>
         sidecars.Select(s => (s.AppId, ProcessSampler.ReadStatus(s.Process.Id).GetValueOrDefault("VmRSS") / 1024.0)).ToList();
 
-    public static void Report(ScenarioReport report, string phase, IReadOnlyList<ProcessUsage> usage, IReadOnlyList<(string AppId, double RssMb)> idle)
+    public static void Report(ScenarioReport report, string phase, IReadOnlyList<ProcessUsage> usage, IReadOnlyList<(string AppId, double RssMb)> idle, long operations)
     {
-        report.AddProcesses(phase, usage);
+        report.AddProcesses(phase, usage, operations);
         foreach (var sidecar in usage.Where(u => u.Name.StartsWith("sidecar", StringComparison.Ordinal)))
         {
             report.Target($"{sidecar.Name} peak RSS", $"{ScenarioReport.F1(sidecar.PeakRssMb)} MB", $"< {TargetRssMb} MB (Dapr 1.17: ~51 MB)", sidecar.PeakRssMb < TargetRssMb);

@@ -113,7 +113,7 @@ public sealed class StateScenario : IScenario
         report.Compare("save + get", pairBase, pairDapr);
         report.Compare("save", saveBase, saveDapr);
         report.Compare("get", getBase, getDapr);
-        SidecarMemory.Report(report, "load", usage, idle);
+        SidecarMemory.Report(report, "load", usage, idle, sidecarResult.AllOperations);
         report.Note("ops/s of the save and get rows is that of the whole save + get operation.");
         return [report];
     }
