@@ -104,6 +104,22 @@ public sealed class WorkItemDispatcher(WorkflowEngineOptions options)
         }
     }
 
+    /// <summary>Takes back work that is still queued (not yet sent); false once a worker has it.</summary>
+    public bool TryWithdraw(WorkDispatch dispatch)
+    {
+        lock (_gate)
+        {
+            if (dispatch.State != WorkDispatchState.Queued)
+            {
+                return false;
+            }
+
+            QueueOf(dispatch.Kind).Remove(dispatch);
+            dispatch.State = WorkDispatchState.Done;
+            return true;
+        }
+    }
+
     /// <summary>Ends every stream (the sidecar is stopping) so workers see the stream close rather than hang.</summary>
     public void Shutdown()
     {

@@ -128,6 +128,7 @@ internal sealed class WorkflowInstanceActor(WorkflowEngine engine, string instan
         var change = new WorkflowStateChange();
         change.NewInbox.Add(e);
         await CommitAsync(change);
+        RefreshQueuedTurn();
         await PumpAsync();
     }
 
@@ -225,6 +226,7 @@ internal sealed class WorkflowInstanceActor(WorkflowEngine engine, string instan
             throw;
         }
 
+        RefreshQueuedTurn();
         await PumpAsync();
     }
 
@@ -269,6 +271,7 @@ internal sealed class WorkflowInstanceActor(WorkflowEngine engine, string instan
             return;
         }
 
+        RefreshQueuedTurn();
         await PumpAsync();
     }
 
@@ -419,6 +422,18 @@ internal sealed class WorkflowInstanceActor(WorkflowEngine engine, string instan
 
             DispatchTurn(state, delivered);
             return;
+        }
+    }
+
+    /// <summary>
+    /// A turn no worker has taken yet (none connected, or all busy) is built again so it carries the events that
+    /// arrived since; once sent, later events wait for the next turn.
+    /// </summary>
+    private void RefreshQueuedTurn()
+    {
+        if (_turn is { } turn && engine.Dispatcher.TryWithdraw(turn.Dispatch))
+        {
+            _turn = null;
         }
     }
 
