@@ -27,6 +27,7 @@ internal static class Usage
         Environment:
           DAPR_DEV_HOME     run state and the app registry (default ~/.dapr-dev)
           DAPR_DEV_DAPRD    the daprd.dll to run (./dapr-dev sets it)
+          DAPR_DEV_INFRA_DIR  where up --infra keeps the servers' data (default .dapr-dev/infra)
           DAPR_API_TOKEN, APP_API_TOKEN and every other variable reach both the sidecars and the apps
 
         Use "dapr-dev [command] --help" for more information about a command.
@@ -79,7 +80,8 @@ internal static class Usage
         """
         Without --infra the sidecars use components/embedded (state.in-memory as actor state store,
         pubsub.in-memory, secretstores.local.file on components/secrets.dev.json).
-        With --infra, tests/infra/start.sh starts Redis, RabbitMQ and PostgreSQL under .dapr-dev/infra, the
+        With --infra, tests/infra/start.sh starts Redis, RabbitMQ and PostgreSQL under .dapr-dev/infra
+        ($DAPR_DEV_INFRA_DIR; PostgreSQL needs every parent directory to be world-executable), the
         sidecars use components/ (state.redis, pubsub.rabbitmq, local file secrets) and every process gets the
         DAPRPLATFORM_* addresses of infra.env; the servers stop when up ends.
 

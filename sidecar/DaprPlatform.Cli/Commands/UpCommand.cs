@@ -17,6 +17,9 @@ namespace DaprPlatform.Cli.Commands;
 /// </summary>
 internal static class UpCommand
 {
+    /// <summary>Where `up --infra` keeps the servers' data and logs (default &lt;repo&gt;/.dapr-dev/infra).</summary>
+    public const string InfraDirectoryVariable = "DAPR_DEV_INFRA_DIR";
+
     public static readonly IReadOnlyList<FlagSpec> Flags =
     [
         new("run-file", 'f', FlagKind.String, "Path to the run template file or its directory", "./dapr.yaml, else the repository's dapr.yaml"),
@@ -49,7 +52,10 @@ internal static class UpCommand
             return await RunCommand.RunFileAsync(runFile, RunDefaults.WithResources(DevComponents.EmbeddedDirectory(repo), environment), environment, reporter, signal);
         }
 
-        var infrastructure = new LocalInfrastructure(repo, Path.Combine(repo, ".dapr-dev", "infra"), reporter, environment);
+        var infraDirectory = environment.Variable(InfraDirectoryVariable) is { } configured
+            ? environment.ResolvePath(configured)
+            : Path.Combine(repo, ".dapr-dev", "infra");
+        var infrastructure = new LocalInfrastructure(repo, infraDirectory, reporter, environment);
         try
         {
             IReadOnlyDictionary<string, string> servers;

@@ -279,9 +279,12 @@ internal static class RunFileParser
         {
             var field = path.Length == 0 ? key : $"{path}.{key}";
             var hint = AllKeys.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
-            Warnings.Add(hint is null
-                ? $"{file}: {field}: unknown field, ignored (line {value.Start.Line})"
-                : $"{file}: {field}: unknown field, ignored; did you mean '{hint}'? (line {value.Start.Line})");
+            Warnings.Add(hint switch
+            {
+                null => $"{file}: {field}: unknown field, ignored (line {value.Start.Line})",
+                _ when hint == key => $"{file}: {field}: only valid for an app (under apps), ignored (line {value.Start.Line})",
+                _ => $"{file}: {field}: unknown field, ignored; did you mean '{hint}'? (line {value.Start.Line})",
+            });
             return result;
         }
 
