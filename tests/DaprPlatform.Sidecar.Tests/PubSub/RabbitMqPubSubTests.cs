@@ -168,6 +168,92 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
         Assert.Empty(await node.App.SettleAsync("/orders", TimeSpan.FromMilliseconds(500)));
     }
 
+    [Theory]
+    [InlineData("500", 3)]
+    [InlineData("503", 1)]
+    public async Task InboundRetryPolicy_RetriesTheMatchingStatuses_BeforeTheBrokerHearsOfIt(string retriedStatuses, int expectedDeliveries)
+    {
+        var (appId, topic) = Names();
+        var resiliency = $$"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Resiliency
+            metadata:
+              name: pubsub-retries
+            spec:
+              policies:
+                retries:
+                  deliveries:
+                    policy: constant
+                    duration: 50ms
+                    maxRetries: 2
+                    matching:
+                      httpStatusCodes: "{{retriedStatuses}}"
+              targets:
+                components:
+                  pubsub:
+                    inbound:
+                      retry: deliveries
+            """;
+        await using var node = await StartNodeAsync(appId, Subscription(topic, "/orders"), 1, resiliency: resiliency);
+        var answers = new Queue<AppAnswer>([new AppAnswer(500), new AppAnswer(500)]);
+        node.App.Decide = _ => answers.Count > 0 ? answers.Dequeue() : AppAnswer.Success;
+
+        await node.Sidecar.PublishOkAsync("pubsub", topic, """{"n":1}""");
+
+        await node.App.NextAsync("/orders");
+        var deliveries = await node.App.SettleAsync("/orders", TimeSpan.FromSeconds(1));
+        Assert.Equal(expectedDeliveries, deliveries.Count);
+        Assert.Single(deliveries.Select(d => d.Id).Distinct());
+        // Acknowledged after the retries succeeded; nacked (requeueInFailure=false: discarded) when 500 was not retried.
+        Assert.Equal(0u, (await QueueAsync($"{appId}-{topic}")).MessageCount);
+    }
+
+    [Fact]
+    public async Task PublishMessagePropertiesToMetadata_ReachesTheAppAsHeaders()
+    {
+        var (appId, topic) = Names();
+        await using var node = await StartNodeAsync(appId, Subscription(topic, "/orders"), 1, new() { ["publishMessagePropertiesToMetadata"] = "true" });
+
+        await node.Sidecar.PublishOkAsync("pubsub", topic, "{}", query: "?metadata.messageID=msg-9&metadata.correlationID=corr-9&metadata.type=kind-9");
+
+        var e = await node.App.NextAsync("/orders");
+        Assert.Equal("msg-9", e.Header("metadata.messageid"));
+        Assert.Equal("corr-9", e.Header("metadata.correlationid"));
+        Assert.Equal("kind-9", e.Header("metadata.type"));
+        Assert.Equal("text/plain", e.Header("metadata.contenttype"));
+        Assert.Equal("pubsub", e.Header("pubsubname"));
+    }
+
+    [Fact]
+    public async Task BrokerRefusingThePublish_Is500_AndBulkPublishListsEveryFailedEntry()
+    {
+        var (appId, topic) = Names();
+        await using var node = await StartNodeAsync(appId, null, 0);
+        // An exchange of another kind under the topic's name: every declare of the component's fanout exchange fails.
+        await using (var channel = await _broker.CreateChannelAsync(cancellationToken: Ct))
+        {
+            await channel.ExchangeDeclareAsync(topic, "direct", durable: false, autoDelete: true, cancellationToken: Ct);
+        }
+
+        using var single = await node.Sidecar.PublishAsync("pubsub", topic, "{}");
+        using var bulk = await node.Sidecar.BulkPublishAsync("pubsub", topic, """
+            [{"entryId":"e1","event":{"n":1},"contentType":"application/json"},{"entryId":"e2","event":"x","contentType":"text/plain"}]
+            """);
+
+        var error = await PubSubHttp.AssertDaprErrorAsync(single, 500, "ERR_PUBSUB_PUBLISH_MESSAGE");
+        Assert.StartsWith($"error when publishing to topic {topic} in pubsub pubsub: ", error.GetProperty("message").GetString());
+        Assert.Equal(500, (int)bulk.StatusCode);
+        var body = JsonDocument.Parse(await bulk.Content.ReadAsStringAsync(Ct)).RootElement;
+        Assert.Equal("ERR_PUBSUB_PUBLISH_MESSAGE", body.GetProperty("errorCode").GetString());
+        var failed = body.GetProperty("failedEntries").EnumerateArray().ToList();
+        Assert.Equal(["e1", "e2"], failed.Select(f => f.GetProperty("entryId").GetString()).Order());
+        Assert.All(failed, f => Assert.Contains("PRECONDITION_FAILED", f.GetProperty("error").GetString()));
+        await using (var channel = await _broker.CreateChannelAsync(cancellationToken: Ct))
+        {
+            await channel.ExchangeDeleteAsync(topic, cancellationToken: Ct);
+        }
+    }
+
     [Fact]
     public async Task TwoSidecarsOfOneApp_ShareTheQueue_AsCompetingConsumers()
     {
@@ -348,10 +434,17 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
         $$"""[{"pubsubname":"pubsub","topic":"{{topic}}","route":"{{route}}"}]""";
 
     private Task<PubSubNode> StartNodeAsync(
-        string appId, string? subscriptions, int expected, Dictionary<string, string>? metadata = null, string? appToken = null) =>
+        string appId, string? subscriptions, int expected, Dictionary<string, string>? metadata = null, string? appToken = null, string? resiliency = null) =>
         PubSubNode.StartAsync(
             appId,
-            r => r.AddRabbitMqPubSub(infra.AmqpUri, extraMetadata: metadata),
+            r =>
+            {
+                r.AddRabbitMqPubSub(infra.AmqpUri, extraMetadata: metadata);
+                if (resiliency is not null)
+                {
+                    r.AddFile("resiliency.yaml", resiliency);
+                }
+            },
             subscriptions,
             expected,
             appToken);

@@ -72,9 +72,10 @@ public sealed class SubscriptionDeliveryHandlerTests : IAsyncLifetime
     {
         _app.Decide = _ => new AppAnswer(503, "busy");
 
-        var error = await Assert.ThrowsAsync<PubSubDeliveryException>(() => Handler(new RetryingResiliency(attempts: 2)).HandleAsync(Message(), Ct));
+        var error = await Assert.ThrowsAsync<PubSubAppStatusException>(() => Handler(new RetryingResiliency(attempts: 2)).HandleAsync(Message(), Ct));
 
-        Assert.Equal(503, error.StatusCode);
+        // The status is what a retry policy's matching.httpStatusCodes is checked against.
+        Assert.Equal(503, ((IStatusCodeFailure)error).StatusCode);
         Assert.Equal(2, _app.All.Count);
     }
 

@@ -1,39 +1,35 @@
 using System.Net;
 using System.Net.Http.Headers;
 using DaprPlatform.Sidecar.Hosting;
+using DaprPlatform.Sidecar.Runtime.Resiliency;
 
 namespace DaprPlatform.Sidecar.Runtime.PubSub;
 
 /// <summary>
 /// Asks the app for its subscriptions (<c>GET /dapr/subscribe</c>) the way daprd's GetSubscriptionsHTTP does:
-/// Content-Type application/json and Dapr-App-Id headers, transport failures retried under the built-in
-/// initialization policy (3 retries, exponential from 500 ms), 404 meaning "none", any other non-200 logged and
-/// treated as none.
+/// Content-Type application/json and Dapr-App-Id headers, transport failures retried under the built-in policy
+/// DaprBuiltInInitializationRetries, 404 meaning "none", any other non-200 logged and treated as none.
 /// </summary>
-public sealed partial class ProgrammaticSubscriptionClient(AppChannel channel, SidecarOptions options, ILogger<ProgrammaticSubscriptionClient> logger)
+public sealed partial class ProgrammaticSubscriptionClient(
+    AppChannel channel, SidecarOptions options, IResiliencyProvider resiliency, ILogger<ProgrammaticSubscriptionClient> logger)
 {
     public const string SubscribePath = "/dapr/subscribe";
-    private const int InitializationRetries = 3;
-    private static readonly TimeSpan InitialBackoff = TimeSpan.FromMilliseconds(500);
 
     /// <exception cref="FormatException">The app answered 200 with a body that is not a valid subscription list.</exception>
-    public async Task<IReadOnlyList<AppSubscription>> GetAsync(CancellationToken ct)
-    {
-        var delay = InitialBackoff;
-        for (var attempt = 0; ; attempt++)
+    /// <exception cref="HttpRequestException">The app could not be reached, also after the built-in retries.</exception>
+    public Task<IReadOnlyList<AppSubscription>> GetAsync(CancellationToken ct) =>
+        resiliency.BuiltIn(BuiltInRetries.InitializationRetries).ExecuteAsync(async attempt =>
         {
             try
             {
-                return await GetOnceAsync(ct);
+                return await GetOnceAsync(attempt);
             }
-            catch (HttpRequestException e) when (attempt < InitializationRetries)
+            catch (FormatException e)
             {
-                LogRetry(logger, attempt + 1, e.Message);
-                await Task.Delay(delay, ct);
-                delay *= 2;
+                // An answer that does not parse will not parse better the next time.
+                throw new InvalidSubscriptionsException(e);
             }
-        }
-    }
+        }, ct);
 
     private async Task<IReadOnlyList<AppSubscription>> GetOnceAsync(CancellationToken ct)
     {
@@ -63,9 +59,6 @@ public sealed partial class ProgrammaticSubscriptionClient(AppChannel channel, S
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "GET /dapr/subscribe failed (attempt {Attempt}), retrying: {Error}")]
-    private static partial void LogRetry(ILogger logger, int attempt, string error);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "topic {Topic} has an empty routes. removing from subscriptions list")]
     private static partial void LogEmptyRoutes(ILogger logger, string topic);
 
@@ -75,3 +68,6 @@ public sealed partial class ProgrammaticSubscriptionClient(AppChannel channel, S
     [LoggerMessage(Level = LogLevel.Error, Message = "app returned http status code {Status} from subscription endpoint")]
     private static partial void LogUnexpectedStatus(ILogger logger, int status);
 }
+
+/// <summary>The app's subscription list does not parse; never retried.</summary>
+public sealed class InvalidSubscriptionsException(FormatException inner) : Exception(inner.Message, inner), IPermanentFailure;

@@ -134,7 +134,9 @@ public sealed partial class SubscriptionDeliveryHandler(
                 return true;
             default:
                 LogRetriable(logger, subscription.Topic, outcome.Reason);
-                throw new PubSubDeliveryException(outcome.Reason, outcome.StatusCode);
+                throw outcome.StatusCode is { } status
+                    ? new PubSubAppStatusException(outcome.Reason, status)
+                    : new PubSubDeliveryException(outcome.Reason);
         }
     }
 

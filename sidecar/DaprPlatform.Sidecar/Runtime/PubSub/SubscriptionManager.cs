@@ -66,7 +66,7 @@ public sealed partial class SubscriptionManager(
         {
             fromApp = await programmatic.GetAsync(stoppingToken);
         }
-        catch (Exception e) when (e is FormatException or HttpRequestException)
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
             LogProgrammaticFailed(_logger, e.Message);
             fromApp = [];
