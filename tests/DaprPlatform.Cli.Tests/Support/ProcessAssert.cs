@@ -19,6 +19,17 @@ internal static class ProcessAssert
         }
     }
 
+    /// <summary>No live process has <paramref name="marker"/> (e.g. a unique app id) on its command line.</summary>
+    public static async Task NoProcessMentioningAsync(string marker, string diagnostics)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (ProcessesMentioning(marker) is { Count: > 0 } found)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"still running: {string.Join("; ", found)}\n{diagnostics}");
+            await Task.Delay(100);
+        }
+    }
+
     public static async Task GoneAsync(int pid, string what, string diagnostics)
     {
         // Orphans re-parented to a slow init may linger as zombies; those count as gone.
@@ -28,5 +39,32 @@ internal static class ProcessAssert
             Assert.True(DateTime.UtcNow < deadline, $"{what} (pid/process group {pid}) is still running.\n{diagnostics}");
             await Task.Delay(100);
         }
+    }
+
+    private static List<string> ProcessesMentioning(string marker)
+    {
+        var found = new List<string>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId || !Signals.IsAlive(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (commandLine.Contains(marker, StringComparison.Ordinal))
+                {
+                    found.Add($"{pid}: {commandLine}");
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Exited while we looked.
+            }
+        }
+
+        return found;
     }
 }
