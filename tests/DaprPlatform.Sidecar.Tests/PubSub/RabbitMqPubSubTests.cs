@@ -254,6 +254,41 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(null, null, 2)]
+    [InlineData("concurrencyMode", "single", 1)]
+    [InlineData("prefetchCount", "1", 1)]
+    public async Task DeliveriesInFlight_AreBoundedBy_ConcurrencyModeAndPrefetch(string? key, string? value, int inFlight)
+    {
+        var (appId, topic) = Names();
+        var metadata = key is null ? null : new Dictionary<string, string> { [key] = value! };
+        await using var node = await StartNodeAsync(appId, Subscription(topic, "/orders"), 1, metadata);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        node.App.Gate = _ => release.Task;
+
+        await node.Sidecar.PublishOkAsync("pubsub", topic, """{"n":1}""");
+        await node.Sidecar.PublishOkAsync("pubsub", topic, """{"n":2}""");
+
+        await node.App.NextAsync("/orders");
+        Assert.Equal(inFlight, (await node.App.SettleAsync("/orders", TimeSpan.FromSeconds(1))).Count);
+        release.SetResult();
+        await WaitUntilAsync(() => Task.FromResult(node.App.All.Count == 2), "both deliveries");
+        await WaitUntilAsync(async () => (await QueueAsync($"{appId}-{topic}")).MessageCount == 0, "both acknowledged");
+    }
+
+    [Fact]
+    public async Task AutoAck_AcknowledgesOnDelivery_SoAFailureIsNotRedelivered()
+    {
+        var (appId, topic) = Names();
+        await using var node = await StartNodeAsync(appId, Subscription(topic, "/orders"), 1, new() { ["autoAck"] = "true", ["requeueInFailure"] = "true" });
+        node.App.Decide = _ => AppAnswer.Retry;
+
+        await node.Sidecar.PublishOkAsync("pubsub", topic, """{"n":1}""");
+
+        await node.App.NextAsync("/orders");
+        Assert.Single(await node.App.SettleAsync("/orders", TimeSpan.FromSeconds(1)));
+    }
+
     [Fact]
     public async Task TwoSidecarsOfOneApp_ShareTheQueue_AsCompetingConsumers()
     {

@@ -56,6 +56,9 @@ public sealed class SubscriberApp : IAsyncDisposable
     /// <summary>Decides the answer per event; null means "never answer" (the request hangs until cancelled).</summary>
     public Func<ReceivedEvent, AppAnswer?> Decide { get; set; } = _ => AppAnswer.Success;
 
+    /// <summary>Awaited before answering an event, e.g. to hold one delivery open until the test releases it.</summary>
+    public Func<ReceivedEvent, Task> Gate { get; set; } = _ => Task.CompletedTask;
+
     /// <summary>Every GET /dapr/subscribe request, for header checks.</summary>
     public ConcurrentQueue<IReadOnlyDictionary<string, string>> SubscribeRequests { get; } = new();
 
@@ -150,6 +153,7 @@ public sealed class SubscriberApp : IAsyncDisposable
             _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
+        await Gate(e);
         var answer = Decide(e);
         if (answer is null)
         {
