@@ -12,6 +12,8 @@ public static class StateEndpoints
 {
     private const string JsonContentType = "application/json";
 
+    private static readonly JsonWriterOptions CompactJsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static void MapStateApi(this RouteGroupBuilder v1)
     {
         v1.MapPost("/state/{storeName}", SaveAsync);
@@ -361,11 +363,14 @@ public static class StateEndpoints
         return new StateSetRequest(store.Keys.ToStoreKey(key), value, etag, concurrency, consistency, ttl, metadata, JsonContentType);
     }
 
-    /// <summary>daprd decodes the value and its store re-encodes it as compact JSON.</summary>
+    /// <summary>
+    /// daprd decodes the value and its store re-encodes it as compact JSON. Go keeps non-ASCII text as UTF-8, so the
+    /// relaxed encoder is used: the stored bytes then match daprd's except for Go's \u003c-style escaping of &lt;, &gt; and &amp;.
+    /// </summary>
     private static byte[] CompactJson(JsonElement value)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, CompactJsonOptions))
         {
             value.WriteTo(writer);
         }

@@ -17,7 +17,7 @@ internal static class ComponentCatalogRegistrations
         // Component folders add their registration line here, e.g.
         // ComponentCatalog.Register("state.redis", ["v1"], RedisStateStore.CreateAsync);
         ComponentCatalog.Register("state.redis", ["v1"], State.Redis.RedisStateStore.CreateAsync);
-        ComponentCatalog.Register("state.postgresql", ["v1"], State.PostgreSql.PostgreSqlStateStore.CreateAsync);
+        ComponentCatalog.Register("state.postgresql", State.PostgreSql.PostgreSqlStateStores.Versions, State.PostgreSql.PostgreSqlStateStores.CreateAsync);
         ComponentCatalog.Register("pubsub.rabbitmq", ["v1"], PubSub.RabbitMQ.RabbitMqPubSub.CreateAsync);
     }
 }

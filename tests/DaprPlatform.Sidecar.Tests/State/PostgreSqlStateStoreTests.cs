@@ -16,7 +16,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
 {
     private string _connectionString = null!;
     private PostgreSqlStateStore _store = null!;
-    private NpgsqlDataSource _raw = null!;
+    private RawPostgres _raw = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -24,7 +24,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     {
         _connectionString = await infra.CreateDatabaseAsync("state_pg_v1", Ct);
         _store = await CreateStoreAsync(new Dictionary<string, string>());
-        _raw = NpgsqlDataSource.Create(_connectionString);
+        _raw = new RawPostgres(_connectionString);
     }
 
     public async ValueTask DisposeAsync()
@@ -223,7 +223,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
         await _store.SetAsync(Set(key, "1", ttl: 1), Ct);
         await _store.SetAsync(Set(keep, "1"), Ct);
         await ExecuteAsync("UPDATE state SET expiredate = now() - interval '1 second' WHERE key = $1", key);
-        await ExecuteAsync("DELETE FROM dapr_metadata WHERE key = 'last-cleanup'", null);
+        await ExecuteAsync("DELETE FROM dapr_metadata WHERE key = 'last-cleanup'");
 
         Assert.True(await _store.CleanupExpiredAsync(Ct) >= 1);
 
@@ -367,35 +367,9 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
         return Assert.Single(rows);
     }
 
-    private async Task<long> CountAsync(string key, string table = "state") =>
-        (await QueryAsync($"SELECT count(*) FROM {table} WHERE key = $1", r => r.GetInt64(0), key))[0];
+    private Task<long> CountAsync(string key, string table = "state") => _raw.CountAsync(table, key);
 
-    private async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read, string? parameter = null)
-    {
-        await using var command = _raw.CreateCommand(sql);
-        if (parameter is not null)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
+    private Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read, params object[] parameters) => _raw.QueryAsync(sql, read, parameters);
 
-        await using var reader = await command.ExecuteReaderAsync(Ct);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(Ct))
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
-    }
-
-    private async Task ExecuteAsync(string sql, string? parameter)
-    {
-        await using var command = _raw.CreateCommand(sql);
-        if (parameter is not null)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        await command.ExecuteNonQueryAsync(Ct);
-    }
+    private Task ExecuteAsync(string sql, params object[] parameters) => _raw.ExecuteAsync(sql, parameters);
 }

@@ -5,7 +5,7 @@ using Xunit;
 namespace DaprPlatform.Sidecar.Tests.State;
 
 /// <summary>
-/// One real sidecar process for the state API tests, with an in-memory, a Redis and a PostgreSQL store, and Redis
+/// One real sidecar process for the state API tests, with an in-memory, a Redis and PostgreSQL v1 and v2 stores, and Redis
 /// stores for each keyPrefix strategy; plus a raw Redis connection to look at what the sidecar stored.
 /// </summary>
 public sealed class StateApiSidecar(InfraFixture infra) : IAsyncLifetime
@@ -13,6 +13,7 @@ public sealed class StateApiSidecar(InfraFixture infra) : IAsyncLifetime
     public const string InMemory = "memstore";
     public const string Redis = "redisstore";
     public const string Postgres = "pgstore";
+    public const string PostgresV2 = "pgv2store";
     public const string RedisByName = "redis-byname";
     public const string RedisNoPrefix = "redis-noprefix";
     public const string RedisLiteralPrefix = "redis-literal";
@@ -41,6 +42,8 @@ public sealed class StateApiSidecar(InfraFixture infra) : IAsyncLifetime
             .AddInMemoryStateStore(InMemory)
             .AddRedisStateStore(infra.RedisHost, Redis)
             .AddPostgresStateStore(database, Postgres)
+            // v1 and v2 would both call their table "state"; a prefix keeps them apart in the one database.
+            .AddComponent(PostgresV2, "state.postgresql", new Dictionary<string, string> { ["connectionString"] = database, ["tablePrefix"] = "v2_" }, version: "v2")
             .AddRedisStateStore(infra.RedisHost, RedisByName, extraMetadata: new Dictionary<string, string> { ["keyPrefix"] = "name" })
             .AddRedisStateStore(infra.RedisHost, RedisNoPrefix, extraMetadata: new Dictionary<string, string> { ["keyPrefix"] = "none" })
             .AddRedisStateStore(infra.RedisHost, RedisLiteralPrefix, extraMetadata: new Dictionary<string, string> { ["keyPrefix"] = LiteralPrefix });

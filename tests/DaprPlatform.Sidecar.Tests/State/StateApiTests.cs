@@ -9,7 +9,7 @@ namespace DaprPlatform.Sidecar.Tests.State;
 
 /// <summary>
 /// daprd's state API (/v1.0/state) through a real sidecar process, over state.in-memory, state.redis and
-/// state.postgresql: status codes, error codes, headers and bodies as daprd answers them.
+/// state.postgresql (v1 and v2): status codes, error codes, headers and bodies as daprd answers them.
 /// </summary>
 public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<StateApiSidecar>
 {
@@ -23,6 +23,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(InMemory, """{"a":1,"b":"x"}""")]
     [InlineData(Redis, """{"a":1,"b":"x"}""")]
     [InlineData(Postgres, """{"a": 1, "b": "x"}""")]
+    [InlineData(PostgresV2, """{"a":1,"b":"x"}""")]
     public async Task Save_Returns204_ThenGetReturnsTheValueWithAnETag(string store, string expectedBody)
     {
         var key = NewKey();
@@ -42,6 +43,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(InMemory)]
     [InlineData(Redis)]
     [InlineData(Postgres)]
+    [InlineData(PostgresV2)]
     public async Task Get_OfAMissingKey_Returns204(string store)
     {
         using var get = await Http.GetAsync($"v1.0/state/{store}/{NewKey()}", Ct);
@@ -54,6 +56,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(InMemory)]
     [InlineData(Redis)]
     [InlineData(Postgres)]
+    [InlineData(PostgresV2)]
     public async Task Save_WithAStaleETag_Returns409_ERR_STATE_SAVE(string store)
     {
         var key = NewKey();
@@ -76,6 +79,8 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [Theory]
     [InlineData(Redis, HttpStatusCode.BadRequest)]
     [InlineData(Postgres, HttpStatusCode.BadRequest)]
+    // v2 etags are UUIDs, and daprd treats a malformed one as a mismatch.
+    [InlineData(PostgresV2, HttpStatusCode.Conflict)]
     // In-memory etags are opaque UUIDs: anything else is merely a mismatch.
     [InlineData(InMemory, HttpStatusCode.Conflict)]
     public async Task Save_WithAnETagOfTheWrongFormat_IsInvalidForRedisAndPostgres(string store, HttpStatusCode expected)
@@ -97,6 +102,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     // daprd's Redis and PostgreSQL refuse a first-write save of an existing key with a plain error, so 500.
     [InlineData(Redis, HttpStatusCode.InternalServerError)]
     [InlineData(Postgres, HttpStatusCode.InternalServerError)]
+    [InlineData(PostgresV2, HttpStatusCode.InternalServerError)]
     public async Task FirstWrite_WithoutETag_OnAnExistingKey_IsRefused(string store, HttpStatusCode expected)
     {
         var key = NewKey();
@@ -115,6 +121,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(InMemory)]
     [InlineData(Redis)]
     [InlineData(Postgres)]
+    [InlineData(PostgresV2)]
     public async Task Delete_WithIfMatch_ChecksTheETag(string store)
     {
         var key = NewKey();
@@ -140,6 +147,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(InMemory)]
     [InlineData(Redis)]
     [InlineData(Postgres)]
+    [InlineData(PostgresV2)]
     public async Task BulkGet_AnswersWithData_NotValue_AndOnlyTheKeyForMissingOnes(string store)
     {
         var (a, missing, b) = (NewKey(), NewKey(), NewKey());
@@ -163,6 +171,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(InMemory)]
     [InlineData(Redis)]
     [InlineData(Postgres)]
+    [InlineData(PostgresV2)]
     public async Task Transaction_AppliesUpsertsAndDeletes(string store)
     {
         var (a, b, gone) = (NewKey(), NewKey(), NewKey());
@@ -188,6 +197,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(InMemory)]
     [InlineData(Redis)]
     [InlineData(Postgres)]
+    [InlineData(PostgresV2)]
     public async Task Transaction_WithAStaleETag_Returns500_ERR_STATE_TRANSACTION_AndWritesNothing(string store)
     {
         var (a, b) = (NewKey(), NewKey());
@@ -268,6 +278,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [Theory]
     [InlineData(InMemory, true)]
     [InlineData(Postgres, true)]
+    [InlineData(PostgresV2, true)]
     // daprd's Redis component reports no ttlExpireTime.
     [InlineData(Redis, false)]
     public async Task TtlInSeconds_ExpiresTheValue(string store, bool reportsExpireTime)

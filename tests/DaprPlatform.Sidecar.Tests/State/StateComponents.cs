@@ -16,17 +16,17 @@ internal static class StateComponents
         .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
         .BuildServiceProvider();
 
-    public static ComponentContext Context(string type, IReadOnlyDictionary<string, string> metadata, string name = "statestore", string appId = "state-tests")
+    public static ComponentContext Context(string type, IReadOnlyDictionary<string, string> metadata, string version = "v1", string name = "statestore", string appId = "state-tests")
     {
         var resource = new ComponentResource(
-            name, null, type, "v1", TimeSpan.FromSeconds(5), false,
+            name, null, type, version, TimeSpan.FromSeconds(5), false,
             metadata.Select(m => new MetadataItem(m.Key, m.Value, null, null)).ToList(), null, [], $"{name}.yaml");
         return new ComponentContext(resource, new ComponentMetadata(metadata, resource.SourceFile), new SidecarOptions { AppId = appId }, Services);
     }
 
-    public static async Task<T> CreateAsync<T>(ComponentFactory factory, string type, IReadOnlyDictionary<string, string> metadata)
+    public static async Task<T> CreateAsync<T>(ComponentFactory factory, string type, IReadOnlyDictionary<string, string> metadata, string version = "v1")
         where T : IStateStore =>
-        (T)await factory(Context(type, metadata), TestContext.Current.CancellationToken);
+        (T)await factory(Context(type, metadata, version), TestContext.Current.CancellationToken);
 
     public static StateSetRequest Set(
         string key,

@@ -66,17 +66,18 @@ internal sealed partial record PostgreSqlStateSettings(
             ignored);
     }
 
+    /// <summary>A table name from metadata ("table" or "schema.table"), <paramref name="fallback"/> when unset.</summary>
+    public static string TableName(ComponentMetadata metadata, string field, string fallback) =>
+        Identifier(metadata, field, metadata.GetString(field) ?? fallback);
+
     /// <summary>
-    /// A table name from metadata ("table" or "schema.table"). daprd splices it into SQL unquoted; only plain
+    /// Checks a table name built from <paramref name="field"/>. daprd splices names into SQL unquoted; only plain
     /// identifiers are accepted here so that cannot turn into SQL injection.
     /// </summary>
-    public static string TableName(ComponentMetadata metadata, string field, string fallback)
-    {
-        var name = metadata.GetString(field) ?? fallback;
-        return IdentifierPattern().IsMatch(name)
+    public static string Identifier(ComponentMetadata metadata, string field, string name) =>
+        IdentifierPattern().IsMatch(name)
             ? name
             : throw metadata.Invalid(field, $"'{name}' is not a valid table name (letters, digits, _ and $, optionally schema-qualified)");
-    }
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$")]
     private static partial Regex IdentifierPattern();

@@ -12,47 +12,34 @@ namespace DaprPlatform.Sidecar.Components.State.PostgreSql;
 /// <c>dapr_metadata</c>. The etag is the row's <c>xmin</c>; JSON values are stored as jsonb and binary values as a
 /// base64 JSON string with <c>isbinary</c>; expired rows are invisible and deleted every <c>cleanupInterval</c>.
 /// </summary>
-public sealed partial class PostgreSqlStateStore : IStateStore
+public sealed class PostgreSqlStateStore : PostgreSqlStateStoreBase
 {
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly PostgreSqlExpiredStateCleaner? _cleaner;
+    private const string Live = "(expiredate IS NULL OR expiredate >= CURRENT_TIMESTAMP)";
+
+    private readonly string _table;
     private readonly string _getSql;
     private readonly string _bulkGetSql;
     private readonly string _deleteSql;
     private readonly string _deleteWithETagSql;
 
-    private PostgreSqlStateStore(NpgsqlDataSource dataSource, string table, PostgreSqlExpiredStateCleaner? cleaner)
+    private PostgreSqlStateStore(NpgsqlDataSource dataSource, PostgreSqlExpiredStateCleaner? cleaner, string table)
+        : base(dataSource, cleaner)
     {
-        _dataSource = dataSource;
-        Table = table;
-        _cleaner = cleaner;
-        const string Live = "(expiredate IS NULL OR expiredate >= CURRENT_TIMESTAMP)";
+        _table = table;
         _getSql = $"SELECT value, isbinary, xmin, expiredate FROM {table} WHERE key = $1 AND {Live}";
         _bulkGetSql = $"SELECT key, value, isbinary, xmin, expiredate FROM {table} WHERE key = ANY($1) AND {Live}";
         _deleteSql = $"DELETE FROM {table} WHERE key = $1";
         _deleteWithETagSql = $"DELETE FROM {table} WHERE key = $1 AND xmin = $2";
     }
 
-    public StateStoreFeatures Features => StateStoreFeatures.ETag | StateStoreFeatures.Transactional | StateStoreFeatures.Ttl | StateStoreFeatures.Actor;
-
-    /// <summary>The state table's name as configured (tableName, default "state").</summary>
-    internal string Table { get; }
-
     public static async Task<IAsyncDisposable> CreateAsync(ComponentContext context, CancellationToken cancellationToken)
     {
         var settings = PostgreSqlStateSettings.Parse(context.Metadata);
         var table = PostgreSqlStateSettings.TableName(context.Metadata, "tableName", "state");
-        var logger = context.CreateLogger("postgresql");
-        foreach (var key in settings.IgnoredConnectionKeys)
-        {
-            LogIgnoredConnectionKey(logger, key);
-        }
-
-        var dataSource = NpgsqlDataSource.Create(settings.ConnectionString);
-        try
-        {
-            await PingAsync(dataSource, cancellationToken);
-            await new PostgreSqlMigrations(dataSource, settings.MetadataTableName, "migrations").PerformAsync(
+        var (dataSource, cleaner) = await OpenAsync(
+            context,
+            settings,
+            "migrations",
             [
                 (c, ct) => PostgreSqlMigrations.ExecuteDdlAsync(c, $"""
                     CREATE TABLE IF NOT EXISTS {table} (
@@ -64,35 +51,27 @@ public sealed partial class PostgreSqlStateStore : IStateStore
                     """, ct),
                 (c, ct) => PostgreSqlMigrations.ExecuteDdlAsync(c, $"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS expiredate TIMESTAMP WITH TIME ZONE", ct),
                 (c, ct) => PostgreSqlMigrations.AddRowIdAsync(c, table, "insertdate", ct),
-            ], cancellationToken);
-
-            var cleaner = settings.CleanupInterval is { } interval
-                ? new PostgreSqlExpiredStateCleaner(dataSource, settings.MetadataTableName, "last-cleanup",
-                    $"DELETE FROM {table} WHERE expiredate IS NOT NULL AND expiredate < now()", interval, logger)
-                : null;
-            return new PostgreSqlStateStore(dataSource, table, cleaner);
-        }
-        catch
-        {
-            await dataSource.DisposeAsync();
-            throw;
-        }
+            ],
+            "last-cleanup",
+            $"DELETE FROM {table} WHERE expiredate IS NOT NULL AND expiredate < now()",
+            cancellationToken);
+        return new PostgreSqlStateStore(dataSource, cleaner, table);
     }
 
-    public async Task<StateEntry?> GetAsync(string key, StateReadOptions options, CancellationToken cancellationToken)
+    public override async Task<StateEntry?> GetAsync(string key, StateReadOptions options, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(_getSql);
+        await using var command = DataSource.CreateCommand(_getSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadEntry(reader, 0) : null;
     }
 
-    public async Task<IReadOnlyList<BulkStateEntry>> BulkGetAsync(IReadOnlyList<string> keys, StateReadOptions options, int parallelism, CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<BulkStateEntry>> BulkGetAsync(IReadOnlyList<string> keys, StateReadOptions options, int parallelism, CancellationToken cancellationToken)
     {
         var found = new Dictionary<string, BulkStateEntry>(keys.Count, StringComparer.Ordinal);
         if (keys.Count > 0)
         {
-            await using var command = _dataSource.CreateCommand(_bulkGetSql);
+            await using var command = DataSource.CreateCommand(_bulkGetSql);
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys.Distinct(StringComparer.Ordinal).ToArray() });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -109,57 +88,14 @@ public sealed partial class PostgreSqlStateStore : IStateStore
             }
         }
 
-        return keys.Select(k => found.GetValueOrDefault(k) ?? new BulkStateEntry(k, null, null)).ToList();
+        return InRequestOrder(keys, found);
     }
 
-    public Task<string?> SetAsync(StateSetRequest request, CancellationToken cancellationToken) =>
-        SetAsync(request, null, null, cancellationToken);
-
-    public Task DeleteAsync(StateDeleteRequest request, CancellationToken cancellationToken) =>
-        DeleteAsync(request, null, null, cancellationToken);
-
-    public async Task TransactAsync(IReadOnlyList<StateOperation> operations, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
-    {
-        if (operations.Count == 1)
-        {
-            await ApplyAsync(operations[0], null, null, cancellationToken);
-            return;
-        }
-
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var operation in operations)
-        {
-            await ApplyAsync(operation, connection, transaction, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    /// <summary>Runs one expired-row cleanup now, as the timer does every cleanupInterval (for tests and tools).</summary>
-    internal Task<long> CleanupExpiredAsync(CancellationToken cancellationToken) =>
-        _cleaner?.CleanupExpiredAsync(cancellationToken) ?? Task.FromResult(0L);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_cleaner is not null)
-        {
-            await _cleaner.DisposeAsync();
-        }
-
-        await _dataSource.DisposeAsync();
-    }
-
-    private Task ApplyAsync(StateOperation operation, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken) =>
-        operation.Set is { } set
-            ? SetAsync(set, connection, transaction, cancellationToken)
-            : DeleteAsync(operation.Delete!, connection, transaction, cancellationToken);
-
-    private async Task<string?> SetAsync(StateSetRequest request, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    private protected override async Task<string?> SetAsync(StateSetRequest request, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
         var etag = ParseETag(request.ETag);
         var isBinary = !IsJson(request.ContentType);
-        var ttl = request.TtlSeconds is > 0 ? request.TtlSeconds : null;
+        var ttl = PositiveTtl(request);
 
         await using var command = CreateCommand(SetSql(etag is not null, request.Concurrency == StateConcurrency.FirstWrite, ttl is not null), connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Key });
@@ -176,8 +112,7 @@ public sealed partial class PostgreSqlStateStore : IStateStore
         }
 
         // RETURNING xmin: no row means the etag or first-write check refused the write.
-        var newETag = await command.ExecuteScalarAsync(cancellationToken);
-        if (newETag is uint xmin)
+        if (await command.ExecuteScalarAsync(cancellationToken) is uint xmin)
         {
             return xmin.ToString(CultureInfo.InvariantCulture);
         }
@@ -187,7 +122,7 @@ public sealed partial class PostgreSqlStateStore : IStateStore
             : new InvalidOperationException("no item was updated");
     }
 
-    private async Task DeleteAsync(StateDeleteRequest request, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    private protected override async Task DeleteAsync(StateDeleteRequest request, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
         var etag = ParseETag(request.ETag);
         await using var command = CreateCommand(etag is null ? _deleteSql : _deleteWithETagSql, connection, transaction);
@@ -197,8 +132,7 @@ public sealed partial class PostgreSqlStateStore : IStateStore
             command.Parameters.Add(new NpgsqlParameter<uint> { TypedValue = expected, NpgsqlDbType = NpgsqlDbType.Xid });
         }
 
-        var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
-        if (deleted != 1 && etag is not null)
+        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1 && etag is not null)
         {
             throw new StateETagMismatchException();
         }
@@ -210,11 +144,11 @@ public sealed partial class PostgreSqlStateStore : IStateStore
     /// </summary>
     private string SetSql(bool withETag, bool firstWrite, bool withTtl)
     {
-        var expiry = withTtl ? $"CURRENT_TIMESTAMP + ${(withETag ? 5 : 4)} * interval '1 second'" : "NULL";
+        var expiry = ExpiryExpression(withTtl, withETag ? 5 : 4);
         if (withETag)
         {
             return $"""
-                UPDATE {Table} SET value = $2, isbinary = $3, updatedate = CURRENT_TIMESTAMP, expiredate = {expiry}
+                UPDATE {_table} SET value = $2, isbinary = $3, updatedate = CURRENT_TIMESTAMP, expiredate = {expiry}
                 WHERE key = $1 AND xmin = $4 AND (expiredate IS NULL OR expiredate > CURRENT_TIMESTAMP)
                 RETURNING xmin
                 """;
@@ -222,15 +156,12 @@ public sealed partial class PostgreSqlStateStore : IStateStore
 
         var onlyExpired = firstWrite ? " WHERE (t.expiredate IS NOT NULL AND t.expiredate < CURRENT_TIMESTAMP)" : "";
         return $"""
-            INSERT INTO {Table} AS t (key, value, isbinary, expiredate) VALUES ($1, $2, $3, {expiry})
+            INSERT INTO {_table} AS t (key, value, isbinary, expiredate) VALUES ($1, $2, $3, {expiry})
             ON CONFLICT (key) DO UPDATE SET value = excluded.value, isbinary = excluded.isbinary,
               updatedate = CURRENT_TIMESTAMP, expiredate = {expiry}{onlyExpired}
             RETURNING xmin
             """;
     }
-
-    private NpgsqlCommand CreateCommand(string sql, NpgsqlConnection? connection, NpgsqlTransaction? transaction) =>
-        connection is null ? _dataSource.CreateCommand(sql) : new NpgsqlCommand(sql, connection, transaction);
 
     /// <summary>The etag as an xid: daprd's strconv.ParseUint(etag, 10, 32); anything else is an invalid etag.</summary>
     private static uint? ParseETag(string? etag)
@@ -244,7 +175,7 @@ public sealed partial class PostgreSqlStateStore : IStateStore
     }
 
     /// <summary>The value as daprd hands it to the store: JSON it decoded (HTTP, or gRPC with contentType application/json), else bytes.</summary>
-    internal static bool IsJson(string? contentType) =>
+    private static bool IsJson(string? contentType) =>
         contentType is not null && (contentType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || contentType.StartsWith("application/json;", StringComparison.OrdinalIgnoreCase));
 
@@ -257,10 +188,7 @@ public sealed partial class PostgreSqlStateStore : IStateStore
         var text = reader.GetFieldValue<string>(first);
         var data = reader.GetBoolean(first + 1) ? DecodeBinary(text) : Encoding.UTF8.GetBytes(text);
         var etag = reader.GetFieldValue<uint>(first + 2).ToString(CultureInfo.InvariantCulture);
-        IReadOnlyDictionary<string, string>? metadata = reader.IsDBNull(first + 3)
-            ? null
-            : new Dictionary<string, string> { ["ttlExpireTime"] = FormatExpireTime(reader.GetFieldValue<DateTime>(first + 3)) };
-        return new StateEntry(data, etag, metadata);
+        return new StateEntry(data, etag, ExpiryMetadata(reader, first + 3));
     }
 
     private static byte[] DecodeBinary(string json)
@@ -273,17 +201,4 @@ public sealed partial class PostgreSqlStateStore : IStateStore
 
         return Convert.FromBase64String(reader.GetString()!);
     }
-
-    /// <summary>Go's time.RFC3339 in UTC, as daprd reports ttlExpireTime.</summary>
-    internal static string FormatExpireTime(DateTime expiresAt) =>
-        expiresAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    internal static async Task PingAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
-    {
-        await using var ping = dataSource.CreateCommand("SELECT 1");
-        await ping.ExecuteScalarAsync(cancellationToken);
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection string keyword '{Key}' only applies to daprd's pgx driver and is ignored")]
-    internal static partial void LogIgnoredConnectionKey(ILogger logger, string key);
 }

@@ -1,0 +1,139 @@
+using System.Globalization;
+using Npgsql;
+
+namespace DaprPlatform.Sidecar.Components.State.PostgreSql;
+
+/// <summary>
+/// What both state.postgresql versions share: one pooled <see cref="NpgsqlDataSource"/> per component, daprd's
+/// migrations and expired-row cleanup, and transactions run in one database transaction (a single operation runs
+/// without one, as in daprd).
+/// </summary>
+public abstract partial class PostgreSqlStateStoreBase : IStateStore
+{
+    private readonly PostgreSqlExpiredStateCleaner? _cleaner;
+
+    private protected PostgreSqlStateStoreBase(NpgsqlDataSource dataSource, PostgreSqlExpiredStateCleaner? cleaner)
+    {
+        DataSource = dataSource;
+        _cleaner = cleaner;
+    }
+
+    public StateStoreFeatures Features => StateStoreFeatures.ETag | StateStoreFeatures.Transactional | StateStoreFeatures.Ttl | StateStoreFeatures.Actor;
+
+    private protected NpgsqlDataSource DataSource { get; }
+
+    public abstract Task<StateEntry?> GetAsync(string key, StateReadOptions options, CancellationToken cancellationToken);
+
+    public abstract Task<IReadOnlyList<BulkStateEntry>> BulkGetAsync(IReadOnlyList<string> keys, StateReadOptions options, int parallelism, CancellationToken cancellationToken);
+
+    public Task<string?> SetAsync(StateSetRequest request, CancellationToken cancellationToken) =>
+        SetAsync(request, null, null, cancellationToken);
+
+    public Task DeleteAsync(StateDeleteRequest request, CancellationToken cancellationToken) =>
+        DeleteAsync(request, null, null, cancellationToken);
+
+    public async Task TransactAsync(IReadOnlyList<StateOperation> operations, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        if (operations.Count == 1)
+        {
+            await ApplyAsync(operations[0], null, null, cancellationToken);
+            return;
+        }
+
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var operation in operations)
+        {
+            await ApplyAsync(operation, connection, transaction, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Runs one expired-row cleanup now, as the timer does every cleanupInterval (for tests and tools).</summary>
+    internal Task<long> CleanupExpiredAsync(CancellationToken cancellationToken) =>
+        _cleaner?.CleanupExpiredAsync(cancellationToken) ?? Task.FromResult(0L);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_cleaner is not null)
+        {
+            await _cleaner.DisposeAsync();
+        }
+
+        await DataSource.DisposeAsync();
+    }
+
+    /// <summary>Writes one value; <paramref name="connection"/> is null outside a transaction. Returns the new etag.</summary>
+    private protected abstract Task<string?> SetAsync(StateSetRequest request, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken);
+
+    private protected abstract Task DeleteAsync(StateDeleteRequest request, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken);
+
+    private protected NpgsqlCommand CreateCommand(string sql, NpgsqlConnection? connection, NpgsqlTransaction? transaction) =>
+        connection is null ? DataSource.CreateCommand(sql) : new NpgsqlCommand(sql, connection, transaction);
+
+    /// <summary>
+    /// Opens the component's data source, checks the server answers, runs daprd's migrations for the version and
+    /// starts the cleanup timer; the caller builds the store from the result.
+    /// </summary>
+    private protected static async Task<(NpgsqlDataSource DataSource, PostgreSqlExpiredStateCleaner? Cleaner)> OpenAsync(
+        ComponentContext context,
+        PostgreSqlStateSettings settings,
+        string migrationKey,
+        IReadOnlyList<Func<NpgsqlConnection, CancellationToken, Task>> migrations,
+        string lastCleanupKey,
+        string deleteExpiredSql,
+        CancellationToken cancellationToken)
+    {
+        var logger = context.CreateLogger("postgresql");
+        foreach (var key in settings.IgnoredConnectionKeys)
+        {
+            LogIgnoredConnectionKey(logger, key);
+        }
+
+        var dataSource = NpgsqlDataSource.Create(settings.ConnectionString);
+        try
+        {
+            await using (var ping = dataSource.CreateCommand("SELECT 1"))
+            {
+                await ping.ExecuteScalarAsync(cancellationToken);
+            }
+
+            await new PostgreSqlMigrations(dataSource, settings.MetadataTableName, migrationKey).PerformAsync(migrations, cancellationToken);
+            var cleaner = settings.CleanupInterval is { } interval
+                ? new PostgreSqlExpiredStateCleaner(dataSource, settings.MetadataTableName, lastCleanupKey, deleteExpiredSql, interval, logger)
+                : null;
+            return (dataSource, cleaner);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>daprd answers a bulk get in whatever order rows came back; here every requested key keeps its place.</summary>
+    private protected static IReadOnlyList<BulkStateEntry> InRequestOrder(IReadOnlyList<string> keys, Dictionary<string, BulkStateEntry> found) =>
+        keys.Select(k => found.GetValueOrDefault(k) ?? new BulkStateEntry(k, null, null)).ToList();
+
+    /// <summary>The response metadata daprd reports for a row with an expiry: ttlExpireTime in Go's RFC 3339 (UTC).</summary>
+    private protected static IReadOnlyDictionary<string, string>? ExpiryMetadata(NpgsqlDataReader reader, int column) =>
+        reader.IsDBNull(column) ? null : new Dictionary<string, string> { ["ttlExpireTime"] = FormatExpireTime(reader.GetFieldValue<DateTime>(column)) };
+
+    internal static string FormatExpireTime(DateTime expiresAt) =>
+        expiresAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>SQL for the expiry column: now + the TTL parameter <paramref name="parameter"/> when there is a TTL &gt; 0, else NULL.</summary>
+    private protected static string ExpiryExpression(bool withTtl, int parameter) =>
+        withTtl ? $"CURRENT_TIMESTAMP + ${parameter} * interval '1 second'" : "NULL";
+
+    private protected static int? PositiveTtl(StateSetRequest request) => request.TtlSeconds is > 0 ? request.TtlSeconds : null;
+
+    private Task ApplyAsync(StateOperation operation, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken) =>
+        operation.Set is { } set
+            ? SetAsync(set, connection, transaction, cancellationToken)
+            : DeleteAsync(operation.Delete!, connection, transaction, cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection string keyword '{Key}' only applies to daprd's pgx driver and is ignored")]
+    private static partial void LogIgnoredConnectionKey(ILogger logger, string key);
+}
