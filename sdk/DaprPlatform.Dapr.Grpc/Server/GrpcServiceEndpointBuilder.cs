@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -52,7 +53,7 @@ public sealed class GrpcServiceEndpointBuilder : IEndpointConventionBuilder
         ArgumentNullException.ThrowIfNull(handler);
         EnsureBelongsHere(method, GrpcMethodType.Unary);
 
-        return MapMethod(method, async (call, request) =>
+        return MapMethod(method, cancelOnShutdown: false, async (call, request) =>
         {
             var response = await handler(request, call.Context);
             call.ThrowIfDeadlineExceeded();
@@ -74,7 +75,7 @@ public sealed class GrpcServiceEndpointBuilder : IEndpointConventionBuilder
         ArgumentNullException.ThrowIfNull(handler);
         EnsureBelongsHere(method, GrpcMethodType.ServerStreaming);
 
-        return MapMethod(method, async (call, request) =>
+        return MapMethod(method, cancelOnShutdown: true, async (call, request) =>
         {
             var writer = new HttpResponseStreamWriter<TResponse>(call);
             try
@@ -100,8 +101,13 @@ public sealed class GrpcServiceEndpointBuilder : IEndpointConventionBuilder
         }
     }
 
+    /// <param name="cancelOnShutdown">
+    /// Streams end with UNAVAILABLE when the host stops (they would otherwise hold shutdown up until its timeout);
+    /// unary calls are short and are left to drain.
+    /// </param>
     private GrpcServiceEndpointBuilder MapMethod<TRequest, TResponse>(
         GrpcMethod<TRequest, TResponse> method,
+        bool cancelOnShutdown,
         Func<ServerCall, TRequest, Task> invoke)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
@@ -114,7 +120,10 @@ public sealed class GrpcServiceEndpointBuilder : IEndpointConventionBuilder
             logger ??= httpContext.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(GrpcServiceEndpointBuilder).FullName!)
                 ?? NullLogger.Instance;
 
-            using var call = ServerCall.TryStart(httpContext, method.FullName, options, logger);
+            var serverStopping = cancelOnShutdown
+                ? httpContext.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None
+                : CancellationToken.None;
+            using var call = ServerCall.TryStart(httpContext, method.FullName, options, logger, serverStopping);
             if (call is null)
             {
                 return;

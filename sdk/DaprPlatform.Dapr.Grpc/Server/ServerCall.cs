@@ -19,12 +19,14 @@ internal sealed class ServerCall : IDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource? _deadlineCts;
     private readonly CancellationTokenSource _callCts;
+    private readonly CancellationToken _serverStopping;
 
-    private ServerCall(HttpContext httpContext, string method, GrpcServerOptions options, ILogger logger, TimeSpan? timeout)
+    private ServerCall(HttpContext httpContext, string method, GrpcServerOptions options, ILogger logger, TimeSpan? timeout, CancellationToken serverStopping)
     {
         _httpContext = httpContext;
         _options = options;
         _logger = logger;
+        _serverStopping = serverStopping;
         Method = method;
 
         var deadline = DateTime.MaxValue;
@@ -32,11 +34,11 @@ internal sealed class ServerCall : IDisposable
         {
             deadline = DateTime.UtcNow + t;
             _deadlineCts = new CancellationTokenSource(t);
-            _callCts = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, _deadlineCts.Token);
+            _callCts = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, _deadlineCts.Token, serverStopping);
         }
         else
         {
-            _callCts = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted);
+            _callCts = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, serverStopping);
         }
 
         Context = new ServerCallContext(httpContext, method, deadline, _callCts.Token, StartResponseAsync);
@@ -53,7 +55,8 @@ internal sealed class ServerCall : IDisposable
     private HttpResponse Response => _httpContext.Response;
 
     /// <summary>Starts a call, or answers the request with an error and returns null when it is not a valid gRPC request.</summary>
-    public static ServerCall? TryStart(HttpContext httpContext, string method, GrpcServerOptions options, ILogger logger)
+    /// <param name="serverStopping">Also cancels the call: long-lived streams must not hold up a graceful shutdown.</param>
+    public static ServerCall? TryStart(HttpContext httpContext, string method, GrpcServerOptions options, ILogger logger, CancellationToken serverStopping)
     {
         var request = httpContext.Request;
         if (!HttpProtocol.IsHttp2(request.Protocol) && !HttpProtocol.IsHttp3(request.Protocol))
@@ -80,7 +83,7 @@ internal sealed class ServerCall : IDisposable
         response.Headers[GrpcProtocol.AcceptEncodingHeader] = GrpcProtocol.IdentityEncoding;
 
         TimeSpan? timeout = GrpcTimeout.TryParse(request.Headers[GrpcProtocol.TimeoutHeader], out var parsed) ? parsed : null;
-        return new ServerCall(httpContext, method, options, logger, timeout);
+        return new ServerCall(httpContext, method, options, logger, timeout, serverStopping);
     }
 
     /// <summary>Reads the single request message of a unary or server-streaming call.</summary>
@@ -135,6 +138,13 @@ internal sealed class ServerCall : IDisposable
         {
             // The client reset the stream; nothing can reach it any more.
             GrpcServerLog.CancelledByClient(_logger, Method);
+            return;
+        }
+
+        if (_serverStopping.IsCancellationRequested && exception is OperationCanceledException)
+        {
+            // Clients treat UNAVAILABLE as "reconnect later", which is what a restarting server wants.
+            SetStatus(StatusCode.Unavailable, "The server is shutting down.");
             return;
         }
 

@@ -27,7 +27,10 @@ public sealed class ServerCallContext
     /// <summary>The call deadline from <c>grpc-timeout</c> (UTC), or <see cref="DateTime.MaxValue"/> when none was sent.</summary>
     public DateTime Deadline { get; }
 
-    /// <summary>Cancelled when the client cancels/disconnects or the deadline passes.</summary>
+    /// <summary>
+    /// Cancelled when the client cancels/disconnects or the deadline passes, and for server-streaming calls also when
+    /// the host stops (the call then ends with UNAVAILABLE, which clients take as "reconnect").
+    /// </summary>
     public CancellationToken CancellationToken { get; }
 
     /// <summary>Request metadata (HTTP/2 headers), e.g. <c>dapr-api-token</c>.</summary>

@@ -72,6 +72,9 @@ internal sealed class InMemoryWorkflowBackend(Func<DateTime> clock)
 
     public bool CompleteActivityWorkItem(ActivityResponse response) => Notify(Locked(() => CompleteActivityCore(response)));
 
+    /// <summary>True while the item with this completion token waits for its completion.</summary>
+    public bool IsInFlight(string completionToken) => Locked(() => _inFlight.ContainsKey(completionToken));
+
     /// <summary>Puts an undelivered or unfinished item back (its worker disconnected), as the sidecar does.</summary>
     public void Abandon(string completionToken) => Notify(Locked(() =>
     {

@@ -136,4 +136,27 @@ public sealed class GrpcDeadlineAndCancellationTests
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         await service.StreamCancelled.Task.WaitAsync(ObservationTimeout, Ct);
     }
+
+    [Fact]
+    public async Task Stopping_the_server_ends_open_streams_with_UNAVAILABLE()
+    {
+        var service = new TestSidecarService();
+        var server = await TestSidecarService.StartAsync(service);
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        var method = new GrpcMethod<GetInstanceRequest, WorkItem>(GrpcMethodType.ServerStreaming, TaskHubSidecarServiceMethods.ServiceName, "StreamUntilCancelled");
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+
+        Task? stopping = null;
+        var error = await Assert.ThrowsAsync<GrpcException>(async () =>
+        {
+            await foreach (var item in channel.ServerStreamingCall(method, new GetInstanceRequest(), new GrpcCallOptions { CancellationToken = Ct }))
+            {
+                stopping ??= server.DisposeAsync().AsTask();
+            }
+        });
+        await stopping!;
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"shutdown took {stopwatch.Elapsed}");
+    }
 }

@@ -149,10 +149,7 @@ public sealed class GrpcStatusTests
     [Fact]
     public async Task An_unreachable_server_is_UNAVAILABLE()
     {
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = DaprPlatform.Testing.FreePort.Get();
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
 
         var error = await Assert.ThrowsAsync<GrpcException>(() =>

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 
 namespace DaprPlatform.Workflow.Tests.Grpc;
 
-/// <summary>An in-process Kestrel server on 127.0.0.1:0 with an HTTP/2-only (h2c) endpoint.</summary>
+/// <summary>An in-process Kestrel server on 127.0.0.1 (a free port unless given) with an HTTP/2-only (h2c) endpoint.</summary>
 internal sealed class GrpcTestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -27,12 +27,12 @@ internal sealed class GrpcTestServer : IAsyncDisposable
     /// <summary>host:port, the form grpc-js expects.</summary>
     public string HostAndPort => $"{Address.Host}:{Address.Port}";
 
-    public static async Task<GrpcTestServer> StartAsync(Action<IEndpointRouteBuilder> mapEndpoints)
+    public static async Task<GrpcTestServer> StartAsync(Action<IEndpointRouteBuilder> mapEndpoints, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+            kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
 
         var app = builder.Build();
         mapEndpoints(app);

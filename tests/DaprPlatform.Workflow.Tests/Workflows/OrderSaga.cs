@@ -14,9 +14,11 @@ public sealed record OrderResult(string OrderId, string Status, string? Tracking
 /// The order saga used by the tests: reserve inventory, charge payment, ship; when a step fails for good, the
 /// completed steps are undone in reverse (refund, then release).
 /// </summary>
-public sealed class OrderSagaWorkflow : Workflow<OrderRequest, OrderResult>
+public sealed class OrderSagaWorkflow(OrderSagaSettings? settings = null) : Workflow<OrderRequest, OrderResult>
 {
-    public static readonly WorkflowRetryPolicy StepRetry = new(maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(5), backoffCoefficient: 2.0);
+    public static readonly WorkflowRetryPolicy DefaultStepRetry = new(maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(5), backoffCoefficient: 2.0);
+
+    private WorkflowRetryPolicy StepRetry { get; } = settings?.StepRetry ?? DefaultStepRetry;
 
     public override async Task<OrderResult> RunAsync(WorkflowContext context, OrderRequest order)
     {
@@ -46,3 +48,6 @@ public sealed class OrderSagaWorkflow : Workflow<OrderRequest, OrderResult>
         }
     }
 }
+
+/// <summary>Lets end-to-end tests (real time) use short retry intervals.</summary>
+public sealed record OrderSagaSettings(WorkflowRetryPolicy StepRetry);
