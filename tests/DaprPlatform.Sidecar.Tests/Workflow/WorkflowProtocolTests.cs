@@ -239,6 +239,28 @@ public sealed class WorkflowProtocolTests
     }
 
     [Fact]
+    public async Task ScheduledStart_WaitsUntilItsTime()
+    {
+        await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-scheduled");
+        await using var worker = await wf.ConnectWorkerAsync();
+        var startAt = DateTimeOffset.UtcNow.AddMilliseconds(800);
+
+        // A scheduled start is answered at once, not after the first turn.
+        var created = await wf.CallAsync(TaskHubSidecarServiceMethods.StartInstance, new CreateInstanceRequest
+        {
+            InstanceId = "later-1",
+            Name = "Later",
+            ScheduledStartTimestamp = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(startAt),
+        });
+        Assert.Equal("later-1", created.InstanceId);
+        Assert.Equal("PENDING", (await wf.GetOverHttpAsync("later-1")).GetProperty("runtimeStatus").GetString());
+
+        var turn = await worker.NextWorkflowAsync("later-1");
+        Assert.True(DateTimeOffset.UtcNow >= startAt, "the workflow started early");
+        Assert.Equal(startAt.ToUnixTimeMilliseconds(), turn.NewEvents[1].ExecutionStarted.ScheduledStartTimestamp.ToDateTimeOffset().ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
     public async Task WorkflowTurns_AreSpreadOverConnectedWorkers()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-roundrobin");

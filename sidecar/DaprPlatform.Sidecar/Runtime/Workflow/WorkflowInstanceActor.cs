@@ -278,7 +278,6 @@ internal sealed class WorkflowInstanceActor(WorkflowEngine engine, string instan
     /// <summary>Purges this instance; the engine walks the children first when the purge is recursive.</summary>
     public async Task PurgeAsync(bool force)
     {
-        var state = State;
         EnsurePurgeable(force);
         if (_turn is { } turn)
         {
@@ -289,7 +288,6 @@ internal sealed class WorkflowInstanceActor(WorkflowEngine engine, string instan
         CancelPendingWork();
         await CommitAsync(new WorkflowStateChange { Purge = true, Index = WorkflowIndexChange.Remove });
         engine.Log.WorkflowPurged(InstanceId);
-        _ = state;
     }
 
     /// <summary>Throws unless this instance may be purged; returns the children a recursive purge visits first.</summary>

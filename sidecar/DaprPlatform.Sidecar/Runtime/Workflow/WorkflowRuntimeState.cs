@@ -87,7 +87,9 @@ public sealed class WorkflowRuntimeState(string instanceId)
     {
         if (change.Purge)
         {
-            Clear(resetHistory: true, clearInbox: true);
+            ResetHistory();
+            _inbox.Clear();
+            _resolved.Clear();
             Exists = false;
             CustomStatus = null;
             CustomStatusPersisted = false;
@@ -95,14 +97,26 @@ public sealed class WorkflowRuntimeState(string instanceId)
             return;
         }
 
+        // Decided on the state before the change, as the store operations were.
+        var wroteCustomStatus = change.WritesCustomStatus(this);
         Exists = true;
-        if (change.ResetHistory || change.InboxConsumed > 0 || change.ClearInbox)
+        if (change.ClearInbox)
         {
-            var remaining = change.ClearInbox ? [] : _inbox.Skip(change.InboxConsumed).ToList();
-            Clear(change.ResetHistory, clearInbox: true);
-            foreach (var e in remaining)
+            _inbox.Clear();
+        }
+        else if (change.InboxConsumed > 0)
+        {
+            // Consumed events move to history in this same change, so what they resolve stays resolved.
+            _inbox.RemoveRange(0, change.InboxConsumed);
+        }
+
+        if (change.ResetHistory)
+        {
+            ResetHistory();
+            _resolved.Clear();
+            foreach (var e in _inbox)
             {
-                AddInbox(e);
+                Resolve(e);
             }
         }
 
@@ -121,7 +135,7 @@ public sealed class WorkflowRuntimeState(string instanceId)
             CustomStatus = change.CustomStatus;
         }
 
-        if (change.WritesCustomStatus(this))
+        if (wroteCustomStatus)
         {
             CustomStatusPersisted = true;
         }
@@ -129,29 +143,20 @@ public sealed class WorkflowRuntimeState(string instanceId)
         Generation = change.Generation ?? Generation;
     }
 
-    private void Clear(bool resetHistory, bool clearInbox)
+    private void ResetHistory()
     {
-        if (resetHistory)
-        {
-            _history.Clear();
-            StartEvent = null;
-            CompletedEvent = null;
-            IsSuspended = false;
-            StalledEvent = null;
-        }
+        _history.Clear();
+        StartEvent = null;
+        CompletedEvent = null;
+        IsSuspended = false;
+        StalledEvent = null;
+    }
 
-        if (clearInbox)
+    private void Resolve(HistoryEvent e)
+    {
+        if (HistoryEventKinds.TryGetResolution(e, out var key))
         {
-            _inbox.Clear();
-        }
-
-        _resolved.Clear();
-        foreach (var e in _history)
-        {
-            if (HistoryEventKinds.TryGetResolution(e, out var key))
-            {
-                _resolved.Add(key);
-            }
+            _resolved.Add(key);
         }
     }
 
@@ -176,10 +181,7 @@ public sealed class WorkflowRuntimeState(string instanceId)
 
         // As in durabletask-go, any event but a stall clears a stall.
         StalledEvent = e.EventTypeCase == HistoryEvent.EventTypeOneofCase.ExecutionStalled ? e : null;
-        if (HistoryEventKinds.TryGetResolution(e, out var key))
-        {
-            _resolved.Add(key);
-        }
+        Resolve(e);
     }
 
     private void AddInbox(HistoryEvent e)
@@ -190,9 +192,6 @@ public sealed class WorkflowRuntimeState(string instanceId)
             StartEvent = e;
         }
 
-        if (HistoryEventKinds.TryGetResolution(e, out var key))
-        {
-            _resolved.Add(key);
-        }
+        Resolve(e);
     }
 }
