@@ -13,6 +13,7 @@ namespace DaprPlatform.Sidecar.Runtime.Resiliency;
 public sealed partial class ResiliencyProvider : IResiliencyProvider
 {
     private const int EndpointBreakersPerApp = 100;
+    private const int MaxCachedApps = 1000;
 
     private readonly Dictionary<string, TimeSpan> _timeouts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RetryPolicy> _retries = new(StringComparer.Ordinal);
@@ -29,6 +30,7 @@ public sealed partial class ResiliencyProvider : IResiliencyProvider
     private readonly SidecarMetrics? _metrics;
     private readonly ILogger _logger;
     private readonly string _defaultResourceName;
+    private readonly TargetPolicyNames _appDefaults;
 
     /// <exception cref="ResourceException">A policy is malformed (bad status code pattern, bad trip expression).</exception>
     public ResiliencyProvider(LoadedResources resources, TimeProvider time, SidecarMetrics? metrics, ILogger<ResiliencyProvider> logger)
@@ -47,6 +49,8 @@ public sealed partial class ResiliencyProvider : IResiliencyProvider
             Load(resource);
             metrics?.RecordResiliencyLoaded(resource.Name);
         }
+
+        _appDefaults = Defaults("App");
     }
 
     public IResiliencyPolicy App(string appId) => App(appId, "");
@@ -58,31 +62,30 @@ public sealed partial class ResiliencyProvider : IResiliencyProvider
             return policy;
         }
 
-        var (names, resource) = _apps.TryGetValue(appId, out var target)
-            ? target
-            : (Defaults("App"), _defaultResourceName);
+        var (names, resource) = _apps.TryGetValue(appId, out var target) ? target : (_appDefaults, _defaultResourceName);
+        if (names is { Timeout: null, Retry: null, CircuitBreaker: null })
+        {
+            // Nothing applies: no need to remember app ids, which callers choose freely.
+            return NoResiliency.Instance;
+        }
+
         var template = names.CircuitBreaker is { } cb ? _breakers.GetValueOrDefault(cb) : null;
         if (template is null)
         {
             // Without a breaker the policy is the same for every method: build it once per app.
+            TrimWhenFull(_appPolicies, MaxCachedApps);
             return _appPolicies.GetOrAdd(appId, id => Build(names, null, Target(resource, "outbound", "app_" + id)));
         }
 
+        TrimWhenFull(_endpointPolicies, MaxCachedApps);
         var endpoints = _endpointPolicies.GetOrAdd(appId, static _ => new ConcurrentDictionary<string, IResiliencyPolicy>(StringComparer.Ordinal));
         if (endpoints.TryGetValue(method, out policy))
         {
             return policy;
         }
 
-        if (endpoints.Count >= EndpointBreakersPerApp)
-        {
-            // daprd keeps an LRU of endpoint breakers per app; dropping an arbitrary one bounds memory the same way.
-            foreach (var key in endpoints.Keys.Take(1))
-            {
-                endpoints.TryRemove(key, out _);
-            }
-        }
-
+        // daprd keeps an LRU of endpoint breakers per app; dropping an arbitrary one bounds memory the same way.
+        TrimWhenFull(endpoints, EndpointBreakersPerApp);
         var metricTarget = Target(resource, "outbound", "app_" + appId);
         return endpoints.GetOrAdd(method, m => Build(names, NewBreaker($"{appId}:{m}", template, metricTarget), metricTarget));
     }
@@ -239,6 +242,19 @@ public sealed partial class ResiliencyProvider : IResiliencyProvider
         foreach (var (component, policies) in resource.Components)
         {
             _components[component] = (policies, resource.Name);
+        }
+    }
+
+    private static void TrimWhenFull<TValue>(ConcurrentDictionary<string, TValue> cache, int capacity)
+    {
+        if (cache.Count < capacity)
+        {
+            return;
+        }
+
+        foreach (var key in cache.Keys.Take(cache.Count - capacity + 1))
+        {
+            cache.TryRemove(key, out _);
         }
     }
 
