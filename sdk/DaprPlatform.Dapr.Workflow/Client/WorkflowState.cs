@@ -7,7 +7,9 @@ namespace DaprPlatform.Dapr.Workflow;
 /// <summary>A snapshot of a workflow instance. Inputs, outputs and custom status are JSON text.</summary>
 public sealed record WorkflowState
 {
-    private JsonSerializerOptions _jsonOptions = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions WebDefaults = new(JsonSerializerDefaults.Web);
+
+    private JsonSerializerOptions _jsonOptions = WebDefaults;
 
     /// <summary>False when the instance was not found; every other property is then empty.</summary>
     public bool Exists { get; init; }

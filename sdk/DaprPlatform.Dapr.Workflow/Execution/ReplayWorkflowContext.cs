@@ -245,6 +245,12 @@ internal sealed class ReplayWorkflowContext : WorkflowContext
                 _currentUtcDateTime = historyEvent.Timestamp.ToDateTime();
                 break;
             case HistoryEvent.EventTypeOneofCase.ExecutionStarted:
+                if (_currentUtcDateTime == default && historyEvent.Timestamp is { } startedAt)
+                {
+                    // Histories without a WorkflowStarted event still get a deterministic "now".
+                    _currentUtcDateTime = startedAt.ToDateTime();
+                }
+
                 StartWorkflow(historyEvent.ExecutionStarted);
                 break;
             case HistoryEvent.EventTypeOneofCase.TaskScheduled:

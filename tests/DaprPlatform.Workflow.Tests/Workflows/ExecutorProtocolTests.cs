@@ -136,6 +136,14 @@ public sealed class ExecutorProtocolTests
     }
 
     [Fact]
+    public void Without_a_WorkflowStarted_event_the_start_event_time_is_the_current_time()
+    {
+        var response = Execute([], [ExecutionStarted("Approval", null)]);
+
+        Assert.Equal(Timestamp.FromDateTime(T0.AddHours(1)), Assert.Single(response.Actions).CreateTimer.FireAt);
+    }
+
+    [Fact]
     public void The_timeout_timer_firing_resolves_the_wait()
     {
         List<HistoryEvent> past = [Started(T0), ExecutionStarted("Approval", null), TimerCreated(0, T0.AddHours(1))];
