@@ -22,7 +22,7 @@ public static class PubSubRequestMetadata
     {
         ttl = TimeSpan.Zero;
         error = null;
-        var value = FindIgnoringCase(metadata, Ttl) ?? FindIgnoringCase(metadata, TtlInSeconds);
+        var value = Lookup(metadata, Ttl) ?? Lookup(metadata, TtlInSeconds);
         if (string.IsNullOrEmpty(value))
         {
             return false;
@@ -89,7 +89,11 @@ public static class PubSubRequestMetadata
         _ => null,
     };
 
-    private static string? FindIgnoringCase(IReadOnlyDictionary<string, string> metadata, string key)
+    /// <summary>
+    /// The value under <paramref name="key"/>: the exact key first, else one equal to it without regard to case (how
+    /// components-contrib and mapstructure find metadata). Null when absent.
+    /// </summary>
+    public static string? Lookup(IReadOnlyDictionary<string, string> metadata, string key)
     {
         if (metadata.TryGetValue(key, out var exact))
         {

@@ -284,24 +284,8 @@ public static class CloudEvents
     }
 
     // The "cloudevent.*" overrides; mapstructure matches the keys without regard to case.
-    private static string? Override(IReadOnlyDictionary<string, string> metadata, string field)
-    {
-        var key = OverridePrefix + field;
-        if (metadata.TryGetValue(key, out var exact))
-        {
-            return exact;
-        }
-
-        foreach (var (k, v) in metadata)
-        {
-            if (string.Equals(k, key, StringComparison.OrdinalIgnoreCase))
-            {
-                return v;
-            }
-        }
-
-        return null;
-    }
+    private static string? Override(IReadOnlyDictionary<string, string> metadata, string field) =>
+        PubSubRequestMetadata.Lookup(metadata, OverridePrefix + field);
 
     private static void WriteIfNotNull(Utf8JsonWriter writer, string name, string? value)
     {

@@ -323,24 +323,9 @@ public sealed partial class RabbitMqPubSub : IPubSub
         return properties;
     }
 
-    // TryGetProperty of the real component: an exact key first, then one equal without regard to case; empty = absent.
-    private static string? Find(IReadOnlyDictionary<string, string> metadata, string key)
-    {
-        if (metadata.TryGetValue(key, out var exact) && exact.Length > 0)
-        {
-            return exact;
-        }
-
-        foreach (var (k, v) in metadata)
-        {
-            if (v.Length > 0 && string.Equals(k, key, StringComparison.OrdinalIgnoreCase))
-            {
-                return v;
-            }
-        }
-
-        return null;
-    }
+    // TryGetProperty of the real component: the key without regard to case; an empty value is absent.
+    private static string? Find(IReadOnlyDictionary<string, string> metadata, string key) =>
+        PubSubRequestMetadata.Lookup(metadata, key) is { Length: > 0 } value ? value : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "rabbitmq pub/sub: connected to {Host}:{Port}")]
     private static partial void LogConnected(ILogger logger, string host, int port);
