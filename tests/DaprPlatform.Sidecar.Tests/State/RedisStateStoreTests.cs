@@ -292,6 +292,32 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Transactions_RacingOnTheSameKeys_AllApply_WithoutLostUpdates()
+    {
+        var (shared, other) = (NewKey(), NewKey());
+        const int Racers = 4;
+        const int TransactionsEach = 25;
+
+        // Each transaction bumps both keys; a key changed between the check and EXEC makes it start over.
+        await Task.WhenAll(Enumerable.Range(0, Racers).Select(r => Task.Run(async () =>
+        {
+            for (var i = 0; i < TransactionsEach; i++)
+            {
+                await _store.TransactAsync(
+                [
+                    new StateOperation(Set(shared, $"\"{r}-{i}\""), null),
+                    new StateOperation(Set(other, $"\"{r}-{i}\""), null),
+                ], new Dictionary<string, string>(), Ct);
+            }
+        }, Ct)));
+
+        Assert.Equal($"{Racers * TransactionsEach}", (string?)await Raw.HashGetAsync(shared, "version"));
+        Assert.Equal($"{Racers * TransactionsEach}", (string?)await Raw.HashGetAsync(other, "version"));
+        // Both keys were written by the same (last) transaction.
+        Assert.Equal((string?)await Raw.HashGetAsync(shared, "data"), (string?)await Raw.HashGetAsync(other, "data"));
+    }
+
+    [Fact]
     public async Task BulkGet_ReturnsEachKeyInOrder_WithEtags_AndEmptyEntriesForMissingKeys()
     {
         var (a, missing, b) = (NewKey(), NewKey(), NewKey());

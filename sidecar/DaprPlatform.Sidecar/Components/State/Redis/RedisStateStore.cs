@@ -13,7 +13,7 @@ namespace DaprPlatform.Sidecar.Components.State.Redis;
 /// </summary>
 public sealed partial class RedisStateStore : IStateStore
 {
-    private const int MaxTransactionAttempts = 10;
+    private const int MaxTransactionAttempts = 32;
 
     private readonly ConnectionMultiplexer _connection;
     private readonly IDatabase _database;
@@ -249,6 +249,9 @@ public sealed partial class RedisStateStore : IStateStore
             }
 
             LogTransactionRetry(_logger, attempt);
+
+            // Someone else committed in between; a little jitter keeps racing transactions from colliding again.
+            await Task.Delay(Random.Shared.Next(1, 2 + attempt), cancellationToken);
         }
     }
 
