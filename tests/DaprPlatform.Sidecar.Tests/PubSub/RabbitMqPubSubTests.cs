@@ -432,20 +432,35 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
         Assert.Single(await node.App.SettleAsync("/orders", TimeSpan.FromMilliseconds(500)));
     }
 
-    [Fact]
-    public async Task PublisherConfirm_Publishes()
+    [Theory]
+    [InlineData("true", 500)]
+    [InlineData("false", 204)]
+    public async Task PublisherConfirm_TurnsABrokerNackIntoAFailedPublish(string publisherConfirm, int secondPublishStatus)
     {
         var (appId, topic) = Names();
-        await using var node = await StartNodeAsync(appId, Subscription(topic, "/orders"), 1, new() { ["publisherConfirm"] = "true" });
-
-        for (var i = 0; i < 10; i++)
+        await using var node = await StartNodeAsync(appId, null, 0, new() { ["publisherConfirm"] = publisherConfirm });
+        // A full queue that rejects further publishes: the broker nacks what it cannot enqueue.
+        await using (var channel = await _broker.CreateChannelAsync(cancellationToken: Ct))
         {
-            await node.Sidecar.PublishOkAsync("pubsub", topic, $$"""{"n":{{i}}}""");
-        }
+            await channel.ExchangeDeclareAsync(topic, "fanout", durable: true, autoDelete: true, cancellationToken: Ct);
+            var queue = infra.UniqueName("full");
+            await channel.QueueDeclareAsync(queue, durable: false, exclusive: true, autoDelete: false, new Dictionary<string, object?>
+            {
+                ["x-max-length"] = 1,
+                ["x-overflow"] = "reject-publish",
+            }, cancellationToken: Ct);
+            await channel.QueueBindAsync(queue, topic, "", cancellationToken: Ct);
 
-        for (var i = 0; i < 10; i++)
-        {
-            await node.App.NextAsync("/orders");
+            await node.Sidecar.PublishOkAsync("pubsub", topic, """{"n":1}""");
+            using var second = await node.Sidecar.PublishAsync("pubsub", topic, """{"n":2}""");
+
+            Assert.Equal(secondPublishStatus, (int)second.StatusCode);
+            if (secondPublishStatus == 500)
+            {
+                await PubSubHttp.AssertDaprErrorAsync(second, 500, "ERR_PUBSUB_PUBLISH_MESSAGE");
+            }
+
+            Assert.Equal(1u, (await channel.QueueDeclarePassiveAsync(queue, Ct)).MessageCount);
         }
     }
 
