@@ -10,8 +10,12 @@ dll=$artifacts/bin/OrderDemo/release/OrderDemo.dll
 stamp=$artifacts/order-demo.build-stamp
 
 mkdir -p "$artifacts"
-exec 9> "$artifacts/dapr-dev.build.lock"
-flock 9
+have_flock=false
+command -v flock > /dev/null 2>&1 && have_flock=true
+if $have_flock; then
+  exec 9> "$artifacts/dapr-dev.build.lock"
+  flock 9
+fi
 changed=$(find "$here" "$repo/sdk" \( -name bin -o -name obj -o -name .dapr \) -prune -o -type f -newer "$stamp" -print -quit 2> /dev/null || echo missing-stamp)
 if [[ ! -f "$dll" || ! -f "$stamp" || -n "$changed" ]]; then
   echo "building OrderDemo..."
@@ -19,7 +23,9 @@ if [[ ! -f "$dll" || ! -f "$stamp" || -n "$changed" ]]; then
   dotnet build "$here/OrderDemo.csproj" -c Release --artifacts-path "$artifacts" -nologo -v q -clp:ErrorsOnly
   mv "$stamp.next" "$stamp"
 fi
-flock -u 9
-exec 9>&-
+if $have_flock; then
+  flock -u 9
+  exec 9>&-
+fi
 
 exec dotnet "$dll" "$@"
