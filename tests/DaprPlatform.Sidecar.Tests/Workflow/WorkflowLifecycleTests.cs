@@ -143,6 +143,23 @@ public sealed class WorkflowLifecycleTests
     }
 
     [Fact]
+    public async Task GracefulStop_EndsLongPollsAndWorkerStreamsPromptly()
+    {
+        await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-stop");
+        await using var worker = await wf.ConnectWorkerAsync();
+        await wf.StartOverHttpAsync("Forever", "stop-1");
+        await worker.NextWorkflowAsync("stop-1");
+        var wait = wf.CallAsync(TaskHubSidecarServiceMethods.WaitForInstanceCompletion, new GetInstanceRequest { InstanceId = "stop-1" }, TimeSpan.FromSeconds(60));
+        await Task.Delay(200, Ct);
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await wf.Sidecar.StopAsync();
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(8), $"stopping took {stopwatch.Elapsed}");
+        var error = await Assert.ThrowsAsync<GrpcException>(() => wait);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+    }
+
+    [Fact]
     public async Task WaitForInstanceCompletion_EndsAtTheDeadline()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-deadline");

@@ -31,6 +31,7 @@ public sealed class WorkflowEngine : BackgroundService
         IResiliencyProvider resiliency,
         TimeProvider time,
         WorkflowEngineOptions options,
+        IHostApplicationLifetime lifetime,
         ILogger<WorkflowEngine> logger)
     {
         _sidecar = sidecar;
@@ -42,6 +43,10 @@ public sealed class WorkflowEngine : BackgroundService
         Dispatcher = new WorkItemDispatcher(options);
         Applier = new WorkflowTurnApplier(sidecar.AppId, sidecar.Namespace, time);
         runtime.ConnectedWorkflowWorkers = () => Dispatcher.ConnectedWorkers;
+
+        // Long polls and worker streams end as soon as shutdown begins; the web server waits for open requests
+        // before hosted services are stopped, so waiting for StopAsync would hold shutdown up.
+        lifetime.ApplicationStopping.Register(Shutdown);
     }
 
     public WorkItemDispatcher Dispatcher { get; }
@@ -201,8 +206,7 @@ public sealed class WorkflowEngine : BackgroundService
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
-        Dispatcher.Shutdown();
+        Shutdown();
         await base.StopAsync(cancellationToken);
     }
 
@@ -419,6 +423,19 @@ public sealed class WorkflowEngine : BackgroundService
                 OnWake(instanceId);
             }
         }
+    }
+
+    private void Shutdown()
+    {
+        try
+        {
+            _stopping.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        Dispatcher.Shutdown();
     }
 
     /// <summary>Finds the actor state store once components are loaded.</summary>
