@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace DaprPlatform.Sidecar.Api;
 
 /// <summary>An API error as daprd reports it: an HTTP status plus the <c>{"errorCode","message"}</c> body.</summary>
@@ -13,8 +11,3 @@ public sealed class DaprErrorException(DaprError error) : Exception(error.Messag
 {
     public DaprError Error { get; } = error;
 }
-
-/// <summary>The JSON body daprd writes for an error.</summary>
-public sealed record ErrorBody(
-    [property: JsonPropertyName("errorCode")] string ErrorCode,
-    [property: JsonPropertyName("message")] string Message);

@@ -8,6 +8,9 @@ namespace DaprPlatform.Sidecar.Api;
 /// </summary>
 public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
 {
+    // Go's encoding/json leaves quotes and apostrophes in messages as they are ("couldn't find service").
+    private static readonly JsonWriterOptions GoLikeJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public async Task InvokeAsync(HttpContext context)
     {
         try
@@ -46,7 +49,12 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
         context.Response.Clear();
         context.Response.StatusCode = error.Status;
         context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, new ErrorBody(error.ErrorCode, error.Message), SidecarJsonContext.Default.ErrorBody, context.RequestAborted);
+        await using var writer = new Utf8JsonWriter(context.Response.Body, GoLikeJson);
+        writer.WriteStartObject();
+        writer.WriteString("errorCode", error.ErrorCode);
+        writer.WriteString("message", error.Message);
+        writer.WriteEndObject();
+        await writer.FlushAsync(context.RequestAborted);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
