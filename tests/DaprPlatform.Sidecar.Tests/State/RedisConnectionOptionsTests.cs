@@ -34,11 +34,7 @@ public sealed class RedisConnectionOptionsTests
     public async Task EnableTls_WithAClientCertificate_ConnectsToAServerThatRequiresOne()
     {
         var certificates = TestCertificates.Create();
-        var directory = Directory.CreateTempSubdirectory("daprplatform-redis-").FullName;
-        var files = certificates.WriteServerFiles(directory);
-        await using var redis = await DedicatedRedis.StartAsync(
-            ["--tls-cert-file", files.Certificate, "--tls-key-file", files.Key, "--tls-ca-cert-file", files.Ca, "--tls-auth-clients", "yes"],
-            directory, tls: true);
+        await using var redis = await StartTlsRedisAsync(certificates, requireClientCertificate: true);
         var metadata = new Dictionary<string, string>
         {
             ["redisHost"] = redis.Host,
@@ -65,12 +61,7 @@ public sealed class RedisConnectionOptionsTests
     [Fact]
     public async Task EnableTls_VerifiesTheServerCertificate_UnlessToldNotTo()
     {
-        var certificates = TestCertificates.Create();
-        var directory = Directory.CreateTempSubdirectory("daprplatform-redis-").FullName;
-        var files = certificates.WriteServerFiles(directory);
-        await using var redis = await DedicatedRedis.StartAsync(
-            ["--tls-cert-file", files.Certificate, "--tls-key-file", files.Key, "--tls-ca-cert-file", files.Ca, "--tls-auth-clients", "no"],
-            directory, tls: true);
+        await using var redis = await StartTlsRedisAsync(TestCertificates.Create(), requireClientCertificate: false);
 
         var untrusted = await Assert.ThrowsAnyAsync<Exception>(() => CreateAsync<RedisStateStore>(RedisStateStore.CreateAsync, "state.redis",
             new Dictionary<string, string> { ["redisHost"] = redis.Host, ["enableTLS"] = "true", ["dialTimeout"] = "2s" }));
@@ -153,6 +144,17 @@ public sealed class RedisConnectionOptionsTests
 
         Assert.Null(settings.OperationTimeout);
         Assert.Equal(TimeSpan.FromSeconds(3), RedisStateSettings.Parse(Context("state.redis", new Dictionary<string, string> { ["redisHost"] = "h" }).Metadata, "x").OperationTimeout);
+    }
+
+    private static Task<DedicatedRedis> StartTlsRedisAsync(TestCertificates certificates, bool requireClientCertificate)
+    {
+        var directory = Directory.CreateTempSubdirectory("daprplatform-redis-").FullName;
+        var files = certificates.WriteServerFiles(directory);
+        return DedicatedRedis.StartAsync(
+        [
+            "--tls-cert-file", files.Certificate, "--tls-key-file", files.Key, "--tls-ca-cert-file", files.Ca,
+            "--tls-auth-clients", requireClientCertificate ? "yes" : "no",
+        ], directory, tls: true);
     }
 
     private static async Task<long> WaitCallsAsync(IServer server)

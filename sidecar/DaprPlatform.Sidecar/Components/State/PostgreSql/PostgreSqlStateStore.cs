@@ -17,19 +17,15 @@ public sealed class PostgreSqlStateStore : PostgreSqlStateStoreBase
     private const string Live = "(expiredate IS NULL OR expiredate >= CURRENT_TIMESTAMP)";
 
     private readonly string _table;
-    private readonly string _getSql;
-    private readonly string _bulkGetSql;
-    private readonly string _deleteSql;
-    private readonly string _deleteWithETagSql;
 
     private PostgreSqlStateStore(NpgsqlDataSource dataSource, PostgreSqlExpiredStateCleaner? cleaner, string table)
-        : base(dataSource, cleaner)
+        : base(dataSource, cleaner, new Queries(
+            Get: $"SELECT value, isbinary, xmin, expiredate FROM {table} WHERE key = $1 AND {Live}",
+            BulkGet: $"SELECT key, value, isbinary, xmin, expiredate FROM {table} WHERE key = ANY($1) AND {Live}",
+            Delete: $"DELETE FROM {table} WHERE key = $1",
+            DeleteWithETag: $"DELETE FROM {table} WHERE key = $1 AND xmin = $2"))
     {
         _table = table;
-        _getSql = $"SELECT value, isbinary, xmin, expiredate FROM {table} WHERE key = $1 AND {Live}";
-        _bulkGetSql = $"SELECT key, value, isbinary, xmin, expiredate FROM {table} WHERE key = ANY($1) AND {Live}";
-        _deleteSql = $"DELETE FROM {table} WHERE key = $1";
-        _deleteWithETagSql = $"DELETE FROM {table} WHERE key = $1 AND xmin = $2";
     }
 
     public static async Task<IAsyncDisposable> CreateAsync(ComponentContext context, CancellationToken cancellationToken)
@@ -58,42 +54,9 @@ public sealed class PostgreSqlStateStore : PostgreSqlStateStoreBase
         return new PostgreSqlStateStore(dataSource, cleaner, table);
     }
 
-    public override async Task<StateEntry?> GetAsync(string key, StateReadOptions options, CancellationToken cancellationToken)
-    {
-        await using var command = DataSource.CreateCommand(_getSql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadEntry(reader, 0) : null;
-    }
-
-    public override async Task<IReadOnlyList<BulkStateEntry>> BulkGetAsync(IReadOnlyList<string> keys, StateReadOptions options, int parallelism, CancellationToken cancellationToken)
-    {
-        var found = new Dictionary<string, BulkStateEntry>(keys.Count, StringComparer.Ordinal);
-        if (keys.Count > 0)
-        {
-            await using var command = DataSource.CreateCommand(_bulkGetSql);
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys.Distinct(StringComparer.Ordinal).ToArray() });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var key = reader.GetString(0);
-                try
-                {
-                    found[key] = new BulkStateEntry(key, ReadEntry(reader, 1), null);
-                }
-                catch (FormatException e)
-                {
-                    found[key] = new BulkStateEntry(key, null, e.Message);
-                }
-            }
-        }
-
-        return InRequestOrder(keys, found);
-    }
-
     private protected override async Task<string?> SetAsync(StateSetRequest request, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        var etag = ParseETag(request.ETag);
+        var etag = ParseXmin(request.ETag);
         var isBinary = !IsJson(request.ContentType);
         var ttl = PositiveTtl(request);
 
@@ -122,22 +85,6 @@ public sealed class PostgreSqlStateStore : PostgreSqlStateStoreBase
             : new InvalidOperationException("no item was updated");
     }
 
-    private protected override async Task DeleteAsync(StateDeleteRequest request, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
-    {
-        var etag = ParseETag(request.ETag);
-        await using var command = CreateCommand(etag is null ? _deleteSql : _deleteWithETagSql, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Key });
-        if (etag is { } expected)
-        {
-            command.Parameters.Add(new NpgsqlParameter<uint> { TypedValue = expected, NpgsqlDbType = NpgsqlDbType.Xid });
-        }
-
-        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1 && etag is not null)
-        {
-            throw new StateETagMismatchException();
-        }
-    }
-
     /// <summary>
     /// daprd's set: with an etag an UPDATE of the live row whose xmin matches (never an insert); without, an upsert,
     /// which under first-write only replaces a row that has expired but was not yet cleaned up.
@@ -163,8 +110,11 @@ public sealed class PostgreSqlStateStore : PostgreSqlStateStoreBase
             """;
     }
 
+    private protected override NpgsqlParameter? ETagParameter(string? etag) =>
+        ParseXmin(etag) is { } xmin ? new NpgsqlParameter<uint> { TypedValue = xmin, NpgsqlDbType = NpgsqlDbType.Xid } : null;
+
     /// <summary>The etag as an xid: daprd's strconv.ParseUint(etag, 10, 32); anything else is an invalid etag.</summary>
-    private static uint? ParseETag(string? etag)
+    private static uint? ParseXmin(string? etag)
     {
         if (string.IsNullOrEmpty(etag))
         {
@@ -183,7 +133,7 @@ public sealed class PostgreSqlStateStore : PostgreSqlStateStoreBase
         isBinary ? "\"" + Convert.ToBase64String(value) + "\"" : Encoding.UTF8.GetString(value);
 
     /// <summary>Reads value, isbinary, xmin, expiredate starting at column <paramref name="first"/>.</summary>
-    private static StateEntry ReadEntry(NpgsqlDataReader reader, int first)
+    private protected override StateEntry ReadEntry(NpgsqlDataReader reader, int first)
     {
         var text = reader.GetFieldValue<string>(first);
         var data = reader.GetBoolean(first + 1) ? DecodeBinary(text) : Encoding.UTF8.GetBytes(text);

@@ -11,20 +11,52 @@ namespace DaprPlatform.Sidecar.Components.State.PostgreSql;
 public abstract partial class PostgreSqlStateStoreBase : IStateStore
 {
     private readonly PostgreSqlExpiredStateCleaner? _cleaner;
+    private readonly Queries _queries;
 
-    private protected PostgreSqlStateStoreBase(NpgsqlDataSource dataSource, PostgreSqlExpiredStateCleaner? cleaner)
+    private protected PostgreSqlStateStoreBase(NpgsqlDataSource dataSource, PostgreSqlExpiredStateCleaner? cleaner, Queries queries)
     {
         DataSource = dataSource;
         _cleaner = cleaner;
+        _queries = queries;
     }
 
     public StateStoreFeatures Features => StateStoreFeatures.ETag | StateStoreFeatures.Transactional | StateStoreFeatures.Ttl | StateStoreFeatures.Actor;
 
     private protected NpgsqlDataSource DataSource { get; }
 
-    public abstract Task<StateEntry?> GetAsync(string key, StateReadOptions options, CancellationToken cancellationToken);
+    public async Task<StateEntry?> GetAsync(string key, StateReadOptions options, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand(_queries.Get);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadEntry(reader, 0) : null;
+    }
 
-    public abstract Task<IReadOnlyList<BulkStateEntry>> BulkGetAsync(IReadOnlyList<string> keys, StateReadOptions options, int parallelism, CancellationToken cancellationToken);
+    /// <summary>One query for all keys; daprd answers in row order, here every requested key keeps its place.</summary>
+    public async Task<IReadOnlyList<BulkStateEntry>> BulkGetAsync(IReadOnlyList<string> keys, StateReadOptions options, int parallelism, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, BulkStateEntry>(keys.Count, StringComparer.Ordinal);
+        if (keys.Count > 0)
+        {
+            await using var command = DataSource.CreateCommand(_queries.BulkGet);
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys.Distinct(StringComparer.Ordinal).ToArray() });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var key = reader.GetString(0);
+                try
+                {
+                    found[key] = new BulkStateEntry(key, ReadEntry(reader, 1), null);
+                }
+                catch (FormatException e)
+                {
+                    found[key] = new BulkStateEntry(key, null, e.Message);
+                }
+            }
+        }
+
+        return keys.Select(k => found.GetValueOrDefault(k) ?? new BulkStateEntry(k, null, null)).ToList();
+    }
 
     public Task<string?> SetAsync(StateSetRequest request, CancellationToken cancellationToken) =>
         SetAsync(request, null, null, cancellationToken);
@@ -67,7 +99,28 @@ public abstract partial class PostgreSqlStateStoreBase : IStateStore
     /// <summary>Writes one value; <paramref name="connection"/> is null outside a transaction. Returns the new etag.</summary>
     private protected abstract Task<string?> SetAsync(StateSetRequest request, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken);
 
-    private protected abstract Task DeleteAsync(StateDeleteRequest request, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken);
+    /// <summary>daprd's delete: by key, and with an etag only the row whose etag matches (else a mismatch).</summary>
+    private async Task DeleteAsync(StateDeleteRequest request, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var etag = ETagParameter(request.ETag);
+        await using var command = CreateCommand(etag is null ? _queries.Delete : _queries.DeleteWithETag, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Key });
+        if (etag is not null)
+        {
+            command.Parameters.Add(etag);
+        }
+
+        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1 && etag is not null)
+        {
+            throw new StateETagMismatchException();
+        }
+    }
+
+    /// <summary>The etag as a query parameter in the version's type; null without an etag; throws for a malformed one.</summary>
+    private protected abstract NpgsqlParameter? ETagParameter(string? etag);
+
+    /// <summary>Reads the version's (value, etag, expiry) columns starting at <paramref name="first"/>.</summary>
+    private protected abstract StateEntry ReadEntry(NpgsqlDataReader reader, int first);
 
     private protected NpgsqlCommand CreateCommand(string sql, NpgsqlConnection? connection, NpgsqlTransaction? transaction) =>
         connection is null ? DataSource.CreateCommand(sql) : new NpgsqlCommand(sql, connection, transaction);
@@ -112,10 +165,6 @@ public abstract partial class PostgreSqlStateStoreBase : IStateStore
         }
     }
 
-    /// <summary>daprd answers a bulk get in whatever order rows came back; here every requested key keeps its place.</summary>
-    private protected static IReadOnlyList<BulkStateEntry> InRequestOrder(IReadOnlyList<string> keys, Dictionary<string, BulkStateEntry> found) =>
-        keys.Select(k => found.GetValueOrDefault(k) ?? new BulkStateEntry(k, null, null)).ToList();
-
     /// <summary>The response metadata daprd reports for a row with an expiry: ttlExpireTime in Go's RFC 3339 (UTC).</summary>
     private protected static IReadOnlyDictionary<string, string>? ExpiryMetadata(NpgsqlDataReader reader, int column) =>
         reader.IsDBNull(column) ? null : new Dictionary<string, string> { ["ttlExpireTime"] = FormatExpireTime(reader.GetFieldValue<DateTime>(column)) };
@@ -133,6 +182,9 @@ public abstract partial class PostgreSqlStateStoreBase : IStateStore
         operation.Set is { } set
             ? SetAsync(set, connection, transaction, cancellationToken)
             : DeleteAsync(operation.Delete!, connection, transaction, cancellationToken);
+
+    /// <summary>The SQL that only differs between versions by table and column names.</summary>
+    private protected sealed record Queries(string Get, string BulkGet, string Delete, string DeleteWithETag);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection string keyword '{Key}' only applies to daprd's pgx driver and is ignored")]
     private static partial void LogIgnoredConnectionKey(ILogger logger, string key);

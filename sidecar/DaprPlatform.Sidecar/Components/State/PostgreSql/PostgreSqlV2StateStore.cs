@@ -14,19 +14,15 @@ public sealed class PostgreSqlV2StateStore : PostgreSqlStateStoreBase
     private const string Live = "(expires_at IS NULL OR expires_at >= now())";
 
     private readonly string _table;
-    private readonly string _getSql;
-    private readonly string _bulkGetSql;
-    private readonly string _deleteSql;
-    private readonly string _deleteWithETagSql;
 
     private PostgreSqlV2StateStore(NpgsqlDataSource dataSource, PostgreSqlExpiredStateCleaner? cleaner, string table)
-        : base(dataSource, cleaner)
+        : base(dataSource, cleaner, new Queries(
+            Get: $"SELECT value, etag, expires_at FROM {table} WHERE key = $1 AND {Live}",
+            BulkGet: $"SELECT key, value, etag, expires_at FROM {table} WHERE key = ANY($1) AND {Live}",
+            Delete: $"DELETE FROM {table} WHERE key = $1",
+            DeleteWithETag: $"DELETE FROM {table} WHERE key = $1 AND etag = $2"))
     {
         _table = table;
-        _getSql = $"SELECT value, etag, expires_at FROM {table} WHERE key = $1 AND {Live}";
-        _bulkGetSql = $"SELECT key, value, etag, expires_at FROM {table} WHERE key = ANY($1) AND {Live}";
-        _deleteSql = $"DELETE FROM {table} WHERE key = $1";
-        _deleteWithETagSql = $"DELETE FROM {table} WHERE key = $1 AND etag = $2";
     }
 
     public static async Task<IAsyncDisposable> CreateAsync(ComponentContext context, CancellationToken cancellationToken)
@@ -58,35 +54,9 @@ public sealed class PostgreSqlV2StateStore : PostgreSqlStateStoreBase
         return new PostgreSqlV2StateStore(dataSource, cleaner, table);
     }
 
-    public override async Task<StateEntry?> GetAsync(string key, StateReadOptions options, CancellationToken cancellationToken)
-    {
-        await using var command = DataSource.CreateCommand(_getSql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadEntry(reader, 0) : null;
-    }
-
-    public override async Task<IReadOnlyList<BulkStateEntry>> BulkGetAsync(IReadOnlyList<string> keys, StateReadOptions options, int parallelism, CancellationToken cancellationToken)
-    {
-        var found = new Dictionary<string, BulkStateEntry>(keys.Count, StringComparer.Ordinal);
-        if (keys.Count > 0)
-        {
-            await using var command = DataSource.CreateCommand(_bulkGetSql);
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys.Distinct(StringComparer.Ordinal).ToArray() });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var key = reader.GetString(0);
-                found[key] = new BulkStateEntry(key, ReadEntry(reader, 1), null);
-            }
-        }
-
-        return InRequestOrder(keys, found);
-    }
-
     private protected override async Task<string?> SetAsync(StateSetRequest request, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        var etag = ParseETag(request.ETag);
+        var etag = ParseUuid(request.ETag);
         var ttl = PositiveTtl(request);
         await using var command = CreateCommand(SetSql(etag is not null, request.Concurrency == StateConcurrency.FirstWrite, ttl is not null), connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Key });
@@ -111,22 +81,6 @@ public sealed class PostgreSqlV2StateStore : PostgreSqlStateStoreBase
             : new InvalidOperationException("no item was updated");
     }
 
-    private protected override async Task DeleteAsync(StateDeleteRequest request, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
-    {
-        var etag = ParseETag(request.ETag);
-        await using var command = CreateCommand(etag is null ? _deleteSql : _deleteWithETagSql, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Key });
-        if (etag is { } expected)
-        {
-            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = expected });
-        }
-
-        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1 && etag is not null)
-        {
-            throw new StateETagMismatchException();
-        }
-    }
-
     private string SetSql(bool withETag, bool firstWrite, bool withTtl)
     {
         var expiry = ExpiryExpression(withTtl, withETag ? 4 : 3);
@@ -147,8 +101,11 @@ public sealed class PostgreSqlV2StateStore : PostgreSqlStateStoreBase
             """;
     }
 
+    private protected override NpgsqlParameter? ETagParameter(string? etag) =>
+        ParseUuid(etag) is { } uuid ? new NpgsqlParameter<Guid> { TypedValue = uuid } : null;
+
     /// <summary>daprd parses the etag with uuid.Parse and treats a malformed one as a plain mismatch.</summary>
-    private static Guid? ParseETag(string? etag)
+    private static Guid? ParseUuid(string? etag)
     {
         if (string.IsNullOrEmpty(etag))
         {
@@ -160,6 +117,6 @@ public sealed class PostgreSqlV2StateStore : PostgreSqlStateStoreBase
     }
 
     /// <summary>Reads value, etag, expires_at starting at column <paramref name="first"/>.</summary>
-    private static StateEntry ReadEntry(NpgsqlDataReader reader, int first) =>
+    private protected override StateEntry ReadEntry(NpgsqlDataReader reader, int first) =>
         new(reader.GetFieldValue<byte[]>(first), reader.GetGuid(first + 1).ToString(), ExpiryMetadata(reader, first + 2));
 }
