@@ -55,7 +55,7 @@ public sealed partial class ComponentRegistry(
                 IAsyncDisposable instance;
                 try
                 {
-                    var metadata = await ResolveMetadataAsync(resource, secretStores, cancellationToken);
+                    var metadata = await ResolveMetadataAsync(resource, secretStores, options, cancellationToken);
                     var context = new ComponentContext(resource, metadata, options, services);
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     timeout.CancelAfter(resource.InitTimeout > TimeSpan.Zero ? resource.InitTimeout : TimeSpan.FromSeconds(5));
@@ -148,9 +148,10 @@ public sealed partial class ComponentRegistry(
     }
 
     private static async Task<ComponentMetadata> ResolveMetadataAsync(
-        ComponentResource resource, Dictionary<string, SecretStoreEntry> secretStores, CancellationToken cancellationToken)
+        ComponentResource resource, Dictionary<string, SecretStoreEntry> secretStores, SidecarOptions options, CancellationToken cancellationToken)
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var uuid = Guid.NewGuid();
         for (var i = 0; i < resource.Metadata.Count; i++)
         {
             var item = resource.Metadata[i];
@@ -185,7 +186,7 @@ public sealed partial class ComponentRegistry(
             }
             else
             {
-                values[item.Name] = item.Value ?? "";
+                values[item.Name] = MetadataTemplates.Expand(item.Value ?? "", options, uuid);
             }
         }
 
