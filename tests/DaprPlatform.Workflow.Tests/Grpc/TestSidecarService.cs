@@ -18,6 +18,8 @@ internal sealed class TestSidecarService
 
     public TaskCompletionSource<CancelledCall> SlowCallCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    public TaskCompletionSource SlowCallStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public TaskCompletionSource StreamCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string? LastApiToken { get; private set; }
@@ -72,6 +74,7 @@ internal sealed class TestSidecarService
             case "boom":
                 throw new InvalidOperationException("connection string Password=hunter2 leaked");
             case "slow":
+                SlowCallStarted.TrySetResult();
                 try
                 {
                     await Task.Delay(Timeout.Infinite, context.CancellationToken);
@@ -109,9 +112,10 @@ internal sealed class TestSidecarService
 
     private async Task StreamUntilCancelledAsync(GetInstanceRequest request, IServerStreamWriter<WorkItem> stream, ServerCallContext context)
     {
-        await stream.WriteAsync(CreateWorkItem(0));
         try
         {
+            // Under load a short deadline may already pass during the first write: that counts as observed too.
+            await stream.WriteAsync(CreateWorkItem(0));
             await Task.Delay(Timeout.Infinite, context.CancellationToken);
         }
         catch (OperationCanceledException)

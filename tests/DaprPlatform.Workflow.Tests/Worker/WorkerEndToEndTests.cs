@@ -148,7 +148,7 @@ public sealed class WorkerEndToEndTests
             {
                 using (gauge.Enter())
                 {
-                    await Task.Delay(150);
+                    await Task.Delay(300);
                 }
 
                 return i;

@@ -1,0 +1,87 @@
+using DaprPlatform.Dapr.Workflow;
+using DaprPlatform.Testing;
+
+namespace DaprPlatform.Workflow.Tests.EndToEnd;
+
+/// <summary>
+/// Durability through crashes: the worker app or the sidecar is SIGKILLed in the middle of a workflow and started
+/// again; the workflow completes from its Redis history and no activity that had completed runs a second time.
+/// Each test has its own sidecar and app, since it kills them.
+/// </summary>
+public sealed class WorkflowCrashRecoveryTests(InfraFixture infra)
+{
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(15);
+    private const int StepDelayMs = 1500;
+
+    [Fact]
+    public async Task Killed_app_restarted_completes_the_saga_without_rerunning_completed_activities()
+    {
+        await using var environment = await WorkflowEnvironment.StartAsync(infra);
+        var instanceId = await environment.Client.ScheduleNewWorkflowAsync(
+            WorkflowAppNames.OrderSaga, input: new SagaInput("order-app-crash", WorkflowAppNames.SagaSteps, StepDelayMs: StepDelayMs),
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        // Two steps done, the third running in the app: kill the app then.
+        await environment.Journal.WaitForAsync(instanceId, "start", "ship-order", StepTimeout);
+        await environment.KillAppAsync();
+        await environment.StartAppAsync();
+
+        var state = await environment.WaitForCompletionAsync(instanceId, StepTimeout);
+
+        Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
+        Assert.Equal(WorkflowAppNames.SagaSteps, state.ReadOutputAs<SagaOutput>()!.Completed);
+        Assert.Equal("completed", state.ReadCustomStatusAs<string>());
+        Assert.Equal(1, environment.Journal.Starts(instanceId, "reserve-inventory"));
+        Assert.Equal(1, environment.Journal.Starts(instanceId, "charge-payment"));
+        // The step the kill interrupted never completed, so it runs again (at least once); the rest once.
+        Assert.Equal(2, environment.Journal.Starts(instanceId, "ship-order"));
+        Assert.Equal(1, environment.Journal.Starts(instanceId, "notify-customer"));
+    }
+
+    [Fact]
+    public async Task Killed_sidecar_restarted_on_the_same_redis_completes_the_saga_without_rerunning_completed_activities()
+    {
+        await using var environment = await WorkflowEnvironment.StartAsync(infra);
+        var instanceId = await environment.Client.ScheduleNewWorkflowAsync(
+            WorkflowAppNames.OrderSaga, input: new SagaInput("order-sidecar-crash", WorkflowAppNames.SagaSteps, StepDelayMs: StepDelayMs),
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        await environment.Journal.WaitForAsync(instanceId, "start", "charge-payment", StepTimeout);
+        await environment.KillSidecarAsync();
+        await environment.RestartSidecarAsync();
+
+        var state = await environment.WaitForCompletionAsync(instanceId, StepTimeout);
+
+        Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
+        Assert.Equal(WorkflowAppNames.SagaSteps, state.ReadOutputAs<SagaOutput>()!.Completed);
+        Assert.Equal(1, environment.Journal.Starts(instanceId, "reserve-inventory"));
+        // Its completion could not reach the killed sidecar, so the new one dispatches it again.
+        Assert.InRange(environment.Journal.Starts(instanceId, "charge-payment"), 1, 2);
+        Assert.Equal(1, environment.Journal.Starts(instanceId, "ship-order"));
+        Assert.Equal(1, environment.Journal.Starts(instanceId, "notify-customer"));
+    }
+
+    [Fact]
+    public async Task A_durable_timer_fires_after_a_sidecar_restart()
+    {
+        await using var environment = await WorkflowEnvironment.StartAsync(infra);
+        const int timerMs = 4000;
+        var instanceId = await environment.Client.ScheduleNewWorkflowAsync(
+            WorkflowAppNames.Timer, input: new TimerInput(timerMs), cancellationToken: TestContext.Current.CancellationToken);
+        await environment.Journal.WaitForAsync(instanceId, "end", "before-timer", StepTimeout);
+        var timerCreatedBy = DateTime.UtcNow;
+
+        // Give the turn that creates the timer time to commit, then kill the sidecar while the timer is pending.
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        await environment.KillSidecarAsync();
+        await environment.RestartSidecarAsync();
+
+        var state = await environment.WaitForCompletionAsync(instanceId, StepTimeout);
+
+        Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
+        var firedAt = state.ReadOutputAs<DateTime>();
+        Assert.True(firedAt >= timerCreatedBy.AddMilliseconds(timerMs - 1000), $"The timer fired at {firedAt:O}, before it was due.");
+        Assert.Equal(1, environment.Journal.Starts(instanceId, "before-timer"));
+        Assert.Equal(1, environment.Journal.Starts(instanceId, "after-timer"));
+    }
+}
