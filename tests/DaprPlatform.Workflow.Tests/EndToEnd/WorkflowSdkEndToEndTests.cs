@@ -1,3 +1,4 @@
+using DaprPlatform.Dapr.Grpc;
 using DaprPlatform.Dapr.Workflow;
 using DaprPlatform.Testing;
 
@@ -109,7 +110,9 @@ public sealed class WorkflowSdkEndToEndTests(SharedWorkflowEnvironment shared) :
         Assert.True(await Client.PurgeInstanceAsync(instanceId, cancellationToken: Cancellation));
         Assert.False((await Client.GetWorkflowStateAsync(other, cancellationToken: Cancellation)).Exists);
         Assert.False((await Client.GetWorkflowStateAsync(instanceId, cancellationToken: Cancellation)).Exists);
-        Assert.False(await Client.PurgeInstanceAsync(other, cancellationToken: Cancellation));
+        // As daprd: purging an instance that does not exist is NOT_FOUND (404 over HTTP).
+        var purgeAgain = await Assert.ThrowsAsync<GrpcException>(() => Client.PurgeInstanceAsync(other, cancellationToken: Cancellation));
+        Assert.Equal(StatusCode.NotFound, purgeAgain.StatusCode);
     }
 
     private async Task<WorkflowState> WaitForCustomStatusAsync(string instanceId, string customStatus)
