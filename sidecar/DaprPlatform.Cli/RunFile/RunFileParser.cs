@@ -157,7 +157,7 @@ internal static class RunFileParser
                 "command" => app with { Command = reader.StringList(value, field, splitCommas: false) },
                 "containerImage" => app with { ContainerImage = reader.String(value, field) },
                 "containerImagePullPolicy" => ValidatePullPolicy(reader, value, field, app),
-                "createService" => Checked(reader.Bool(value, field), app),
+                "createService" => ValidateBool(reader, value, field, app),
                 _ => app,
             };
         }
@@ -173,7 +173,12 @@ internal static class RunFileParser
             : throw reader.Error(field, $"invalid containerImagePullPolicy: {policy}, allowed values: Always, Never, IfNotPresent", value);
     }
 
-    private static RunFileApp Checked(bool _, RunFileApp app) => app;
+    /// <summary>Kubernetes-only settings are not used here, but a wrong type is still reported like the Dapr CLI does.</summary>
+    private static RunFileApp ValidateBool(Reader reader, YamlNode value, string field, RunFileApp app)
+    {
+        reader.Bool(value, field);
+        return app;
+    }
 
     /// <summary>Typed access to YAML nodes with errors that name the file, field and line.</summary>
     private sealed class Reader(string file)
