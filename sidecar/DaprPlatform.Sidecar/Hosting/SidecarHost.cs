@@ -76,7 +76,7 @@ public static class SidecarHost
                 kestrel.Listen(address, options.GrpcPort, l => l.Protocols = HttpProtocols.Http2);
                 if (options.InternalGrpcPort is { } internalPort)
                 {
-                    kestrel.Listen(address, internalPort, l => l.Protocols = HttpProtocols.Http1AndHttp2);
+                    kestrel.Listen(address, internalPort, l => l.Protocols = HttpProtocols.Http1);
                 }
 
                 if (options.EnableMetrics)
