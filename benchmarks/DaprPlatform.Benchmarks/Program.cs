@@ -51,7 +51,7 @@ log.WriteLine($"Load average (1/5/15 min) at start: {loadBefore}");
 
 var reports = new List<ScenarioReport>();
 var failures = new List<string>();
-await using (var environment = await BenchmarkEnvironment.StartAsync(scenarios.Any(s => s.NeedsServers), options.RebuildSidecar, options.Profile, options.LogDirectory, log, cancellation.Token))
+await using (var environment = await BenchmarkEnvironment.StartAsync(scenarios.Any(s => s.NeedsServers), options.RebuildSidecar, options.Profile, options.LogDirectory, options.SidecarEnvironment, log, cancellation.Token))
 {
     var context = new BenchmarkContext(
         environment, new LoadSettings(options.Concurrency, options.Warmup, options.Duration, options.MaxOperations), options.PayloadSize, options.WorkflowConcurrency, log);
@@ -86,6 +86,7 @@ var markdown = new StringBuilder()
     .AppendLine()
     .Append(facts.ToMarkdown())
     .AppendLine()
+    .AppendLine(options.SidecarEnvironment.Count == 0 ? "" : $"Sidecar environment: {string.Join(", ", options.SidecarEnvironment.Select(e => $"`{e.Key}={e.Value}`"))}.\n")
     .AppendLine($"Settings: {options.Concurrency} concurrent, {options.Warmup.TotalSeconds:0.#} s warmup + {options.Duration.TotalSeconds:0.#} s measured per variant{(options.MaxOperations is { } max ? $" (at most {max} operations)" : "")}, {options.PayloadSize}-byte payloads; everything on 127.0.0.1. Load average (1/5/15 min) at start {loadBefore}, at end {loadAfter}.")
     .AppendLine();
 foreach (var report in reports)

@@ -13,9 +13,12 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
     private readonly InfraFixture? _infra;
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly List<ResourcesDirectory> _resources = [];
+    private readonly IReadOnlyDictionary<string, string> _sidecarEnvironment;
 
-    private BenchmarkEnvironment(InfraFixture? infra, string sidecarDll, string devHome, string workDirectory, bool profile, string? logDirectory)
+    private BenchmarkEnvironment(
+        InfraFixture? infra, string sidecarDll, string devHome, string workDirectory, bool profile, string? logDirectory, IReadOnlyDictionary<string, string> sidecarEnvironment)
     {
+        _sidecarEnvironment = sidecarEnvironment;
         _infra = infra;
         Profile = profile;
         LogDirectory = logDirectory;
@@ -42,7 +45,13 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
     public string WorkDirectory { get; }
 
     public static async Task<BenchmarkEnvironment> StartAsync(
-        bool needsServers, bool rebuildSidecar, bool profile, string? logDirectory, TextWriter log, CancellationToken cancellationToken)
+        bool needsServers,
+        bool rebuildSidecar,
+        bool profile,
+        string? logDirectory,
+        IReadOnlyDictionary<string, string> sidecarEnvironment,
+        TextWriter log,
+        CancellationToken cancellationToken)
     {
         var sidecarDll = await SidecarBuild.EnsureAsync(rebuildSidecar, log, cancellationToken);
         var work = Path.Combine(Path.GetTempPath(), $"daprplatform-bench-{Guid.NewGuid():N}"[..32]);
@@ -71,7 +80,12 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
             Directory.CreateDirectory(logDirectory);
         }
 
-        return new BenchmarkEnvironment(infra, sidecarDll, devHome, work, profile, logDirectory);
+        foreach (var (name, value) in sidecarEnvironment)
+        {
+            log.WriteLine($"Sidecar environment: {name}={value}");
+        }
+
+        return new BenchmarkEnvironment(infra, sidecarDll, devHome, work, profile, logDirectory, sidecarEnvironment);
     }
 
     /// <summary>Makes <paramref name="resource"/> stop when the run ends (in reverse order of registration).</summary>
@@ -93,7 +107,7 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
                 DaprDevHome = DevHome,
                 SidecarDllPath = SidecarDll,
                 StartupTimeout = TimeSpan.FromSeconds(60),
-                Environment = ProcessEnvironment(),
+                Environment = SidecarEnvironment(),
             },
             cancellationToken);
         return Own(sidecar);
@@ -112,6 +126,17 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
             {
                 environment[name] = value;
             }
+        }
+
+        return environment;
+    }
+
+    private Dictionary<string, string?> SidecarEnvironment()
+    {
+        var environment = new Dictionary<string, string?>(ProcessEnvironment());
+        foreach (var (name, value) in _sidecarEnvironment)
+        {
+            environment[name] = value;
         }
 
         return environment;

@@ -4,7 +4,7 @@ namespace DaprPlatform.Benchmarks.Hosting;
 
 /// <summary>
 /// The command line: <c>[all|invoke|state|pubsub|workflow ...] [--duration 10s] [--warmup 3s] [--concurrency 16] [--workflow-concurrency 64]
-/// [--requests N] [--payload 1024] [--markdown FILE] [--build-sidecar] [--profile] [--logs DIR]</c>.
+/// [--requests N] [--payload 1024] [--markdown FILE] [--build-sidecar] [--profile] [--logs DIR] [--sidecar-env NAME=VALUE]</c>.
 /// </summary>
 public sealed record BenchmarkOptions
 {
@@ -32,6 +32,9 @@ public sealed record BenchmarkOptions
 
     public string? LogDirectory { get; init; }
 
+    /// <summary>Extra environment for every sidecar (--sidecar-env NAME=VALUE), to compare runtime settings.</summary>
+    public IReadOnlyDictionary<string, string> SidecarEnvironment { get; init; } = new Dictionary<string, string>();
+
     public const string Usage = """
         usage: dotnet run -c Release --project benchmarks/DaprPlatform.Benchmarks -- [all|invoke|state|pubsub|workflow ...] [options]
           --duration 10s     measured time per variant (ms, s or m; a bare number is seconds)
@@ -42,6 +45,7 @@ public sealed record BenchmarkOptions
           --payload 1024     bytes per request body, state value or message
           --markdown FILE    where to write the markdown section (default: a file in the temp dir)
           --build-sidecar    rebuild sidecar/DaprPlatform.Sidecar in Release first
+          --sidecar-env NAME=VALUE   extra environment for every sidecar (repeatable), e.g. runtime settings to compare
           --logs DIR         save each sidecar's output to DIR/<app-id>-<pid>.log when it stops
           --profile          sample the sidecars with Linux perf during their variant and print the hottest functions
                              (runs them with ReadyToRun off: figures are for finding hot spots, not for the docs)
@@ -84,6 +88,13 @@ public sealed record BenchmarkOptions
                     break;
                 case "--build-sidecar":
                     options = options with { RebuildSidecar = true };
+                    break;
+                case "--sidecar-env":
+                    var assignment = Value();
+                    var equals = assignment.IndexOf('=');
+                    options = equals > 0
+                        ? options with { SidecarEnvironment = new Dictionary<string, string>(options.SidecarEnvironment) { [assignment[..equals]] = assignment[(equals + 1)..] } }
+                        : throw new ArgumentException($"--sidecar-env needs NAME=VALUE, not '{assignment}'");
                     break;
                 case "--logs":
                     options = options with { LogDirectory = Path.GetFullPath(Value()) };

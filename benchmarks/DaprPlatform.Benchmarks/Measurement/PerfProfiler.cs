@@ -14,13 +14,26 @@ public sealed class PerfProfiler : IAsyncDisposable
     private const int SampleHz = 499;
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly ManagedProcess _record;
-    private readonly string _dataFile;
+    // Counted per process for the whole window: the costs per operation that do not depend on how busy the machine is.
+    private static readonly string[] CountedEvents =
+    [
+        "task-clock", "sched:sched_switch", "raw_syscalls:sys_enter",
+        "syscalls:sys_enter_sendto", "syscalls:sys_enter_recvfrom", "syscalls:sys_enter_sendmsg", "syscalls:sys_enter_recvmsg",
+        "syscalls:sys_enter_read", "syscalls:sys_enter_write", "syscalls:sys_enter_epoll_wait", "syscalls:sys_enter_futex",
+        "syscalls:sys_enter_sched_yield",
+    ];
 
-    private PerfProfiler(ManagedProcess record, string dataFile)
+    private readonly ManagedProcess _record;
+    private readonly ManagedProcess _stat;
+    private readonly string _dataFile;
+    private readonly string _statFile;
+
+    private PerfProfiler(ManagedProcess record, ManagedProcess stat, string dataFile, string statFile)
     {
         _record = record;
+        _stat = stat;
         _dataFile = dataFile;
+        _statFile = statFile;
     }
 
     /// <summary>The environment a profiled .NET process needs so perf can name its methods.</summary>
@@ -34,19 +47,58 @@ public sealed class PerfProfiler : IAsyncDisposable
 
     public static bool IsAvailable => File.Exists("/usr/bin/perf");
 
-    public static PerfProfiler Start(IEnumerable<int> pids, string dataFile)
+    /// <param name="duration">How long to count events (perf stat prints its counts only when it ends by itself).</param>
+    public static PerfProfiler Start(IEnumerable<int> pids, string dataFile, TimeSpan duration)
     {
+        var pidList = string.Join(',', pids.Select(p => p.ToString(CultureInfo.InvariantCulture)));
         var record = ManagedProcess.Start(
-            "perf",
-            ["record", "-e", "cpu-clock", "-F", SampleHz.ToString(CultureInfo.InvariantCulture), "-g",
-             "-p", string.Join(',', pids.Select(p => p.ToString(CultureInfo.InvariantCulture))), "-o", dataFile]);
-        return new PerfProfiler(record, dataFile);
+            "perf", ["record", "-e", "cpu-clock", "-F", SampleHz.ToString(CultureInfo.InvariantCulture), "-g", "-p", pidList, "-o", dataFile]);
+        var statFile = dataFile + ".stat";
+        var stat = ManagedProcess.Start(
+            "perf", ["stat", "-x", ",", "--per-thread", "-e", string.Join(',', CountedEvents), "-p", pidList, "-o", statFile,
+             "--", "sleep", duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)]);
+        return new PerfProfiler(record, stat, dataFile, statFile);
+    }
+
+    /// <summary>Syscalls, context switches and CPU milliseconds per operation, summed over the profiled processes.</summary>
+    public string CountsPerOperation(long operations)
+    {
+        if (!File.Exists(_statFile) || operations <= 0)
+        {
+            return "no perf stat counts";
+        }
+
+        var totals = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var line in File.ReadLines(_statFile))
+        {
+            // --per-thread -x, lines: thread,value,unit,event,...
+            var fields = line.Split(',');
+            // The JIT's background thread is busy only because profiling turns ReadyToRun off; it is not the request path.
+            if (fields[0].StartsWith(".NET Tiered Com", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (fields.Length >= 4 && double.TryParse(fields[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                totals[fields[3]] = totals.GetValueOrDefault(fields[3]) + value;
+            }
+        }
+
+        return string.Join(", ", CountedEvents.Select(e => e switch
+        {
+            "task-clock" => $"{totals.GetValueOrDefault(e) / operations:0.000} CPU ms",
+            "sched:sched_switch" => $"{totals.GetValueOrDefault(e) / operations:0.0} context switches",
+            "raw_syscalls:sys_enter" => $"{totals.GetValueOrDefault(e) / operations:0.0} syscalls",
+            _ => $"{totals.GetValueOrDefault(e) / operations:0.0} {e["syscalls:sys_enter_".Length..]}",
+        })) + " per operation";
     }
 
     /// <summary>Stops sampling and returns the hottest functions (self time) of each process.</summary>
     public async Task<string> StopAsync(IReadOnlyList<int> pids, int top)
     {
         await _record.StopAsync(StopTimeout);
+        await _stat.WaitForExitAsync(StopTimeout);
         var text = new System.Text.StringBuilder();
         foreach (var pid in pids)
         {
@@ -67,5 +119,9 @@ public sealed class PerfProfiler : IAsyncDisposable
         return text.ToString();
     }
 
-    public ValueTask DisposeAsync() => _record.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _record.DisposeAsync();
+        await _stat.DisposeAsync();
+    }
 }

@@ -39,10 +39,11 @@ public sealed record BenchmarkContext(BenchmarkEnvironment Environment, LoadSett
         if (Environment.Profile && profiled is { Count: > 0 })
         {
             await Task.Delay(load.Warmup, cancellationToken);
-            await using var profiler = PerfProfiler.Start(profiled, Path.Combine(Path.GetTempPath(), $"daprplatform-perf-{Guid.NewGuid():N}.data"));
+            await using var profiler = PerfProfiler.Start(profiled, Path.Combine(Path.GetTempPath(), $"daprplatform-perf-{Guid.NewGuid():N}.data"), load.Duration);
             result = await running;
-            Log.WriteLine("    hottest functions (self time):");
-            Log.WriteLine(await profiler.StopAsync(profiled, ProfileLines));
+            var hottest = await profiler.StopAsync(profiled, ProfileLines);
+            Log.WriteLine($"    profiled processes: {profiler.CountsPerOperation(result.Operations)}; hottest functions (self time):");
+            Log.WriteLine(hottest);
         }
         else
         {
