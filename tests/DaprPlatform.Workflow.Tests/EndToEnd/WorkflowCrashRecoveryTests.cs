@@ -1,22 +1,25 @@
 using DaprPlatform.Dapr.Workflow;
-using DaprPlatform.Testing;
 
 namespace DaprPlatform.Workflow.Tests.EndToEnd;
 
 /// <summary>
 /// Durability through crashes: the worker app or the sidecar is SIGKILLed in the middle of a workflow and started
 /// again; the workflow completes from its Redis history and no activity that had completed runs a second time.
-/// Each test has its own sidecar and app, since it kills them.
+/// The tests share one sidecar and app: each leaves them running again after its kill and restart.
 /// </summary>
-public sealed class WorkflowCrashRecoveryTests(InfraFixture infra)
+public sealed class WorkflowCrashRecoveryTests(SharedWorkflowEnvironment shared) : IClassFixture<SharedWorkflowEnvironment>, IAsyncLifetime
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(15);
-    private const int StepDelayMs = 1500;
+    private const int StepDelayMs = 800;
+
+    public ValueTask InitializeAsync() => new(shared.Environment.EnsureRunningAsync());
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     [Fact]
     public async Task Killed_app_restarted_completes_the_saga_without_rerunning_completed_activities()
     {
-        await using var environment = await WorkflowEnvironment.StartAsync(infra);
+        var environment = shared.Environment;
         var instanceId = await environment.Client.ScheduleNewWorkflowAsync(
             WorkflowAppNames.OrderSaga, input: new SagaInput("order-app-crash", WorkflowAppNames.SagaSteps, StepDelayMs: StepDelayMs),
             cancellationToken: TestContext.Current.CancellationToken);
@@ -41,7 +44,7 @@ public sealed class WorkflowCrashRecoveryTests(InfraFixture infra)
     [Fact]
     public async Task Killed_sidecar_restarted_on_the_same_redis_completes_the_saga_without_rerunning_completed_activities()
     {
-        await using var environment = await WorkflowEnvironment.StartAsync(infra);
+        var environment = shared.Environment;
         var instanceId = await environment.Client.ScheduleNewWorkflowAsync(
             WorkflowAppNames.OrderSaga, input: new SagaInput("order-sidecar-crash", WorkflowAppNames.SagaSteps, StepDelayMs: StepDelayMs),
             cancellationToken: TestContext.Current.CancellationToken);
@@ -64,8 +67,8 @@ public sealed class WorkflowCrashRecoveryTests(InfraFixture infra)
     [Fact]
     public async Task A_durable_timer_fires_after_a_sidecar_restart()
     {
-        await using var environment = await WorkflowEnvironment.StartAsync(infra);
-        const int timerMs = 4000;
+        var environment = shared.Environment;
+        const int timerMs = 3000;
         var instanceId = await environment.Client.ScheduleNewWorkflowAsync(
             WorkflowAppNames.Timer, input: new TimerInput(timerMs), cancellationToken: TestContext.Current.CancellationToken);
         await environment.Journal.WaitForAsync(instanceId, "end", "before-timer", StepTimeout);

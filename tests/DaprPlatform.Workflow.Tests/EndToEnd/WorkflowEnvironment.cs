@@ -70,6 +70,22 @@ public sealed class WorkflowEnvironment : IAsyncDisposable
         await WaitForConnectedWorkersAsync(1);
     }
 
+    /// <summary>Brings back whatever a previous (failed) test left killed, so tests can share one environment.</summary>
+    public async Task EnsureRunningAsync()
+    {
+        if (Sidecar.Process.HasExited)
+        {
+            await Sidecar.DisposeAsync();
+            Sidecar = await SidecarProcess.StartAsync(_sidecarOptions);
+        }
+
+        if (App is null || App.HasExited)
+        {
+            await KillAppAsync();
+            await StartAppAsync();
+        }
+    }
+
     /// <summary>SIGKILL of the app's process tree: nothing of it gets to say goodbye.</summary>
     public async Task KillAppAsync()
     {

@@ -7,6 +7,9 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddSingleton(ExecutionJournal.FromEnvironment());
 builder.Services.AddDaprWorkflow(workflows =>
 {
+    // The tests restart the sidecar under a running app: reconnect quickly rather than back off for seconds.
+    workflows.ReconnectMinDelay = TimeSpan.FromMilliseconds(200);
+    workflows.ReconnectMaxDelay = TimeSpan.FromMilliseconds(500);
     workflows.RegisterWorkflow<OrderSagaWorkflow>(OrderSagaWorkflow.Name);
     workflows.RegisterWorkflow<TimerWorkflow>(TimerWorkflow.Name);
     workflows.RegisterWorkflow<ApprovalWorkflow>(ApprovalWorkflow.Name);
