@@ -38,18 +38,42 @@ public sealed class StateApiSidecar(InfraFixture infra) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var database = await infra.CreateDatabaseAsync("state_api");
-        _resources
-            .AddInMemoryStateStore(InMemory)
-            .AddRedisStateStore(infra.RedisHost, Redis)
-            .AddPostgresStateStore(database, Postgres)
-            // v1 and v2 would both call their table "state"; a prefix keeps them apart in the one database.
-            .AddComponent(PostgresV2, "state.postgresql", new Dictionary<string, string> { ["connectionString"] = database, ["tablePrefix"] = "v2_" }, version: "v2")
-            .AddRedisStateStore(infra.RedisHost, RedisByName, extraMetadata: new Dictionary<string, string> { ["keyPrefix"] = "name" })
-            .AddRedisStateStore(infra.RedisHost, RedisNoPrefix, extraMetadata: new Dictionary<string, string> { ["keyPrefix"] = "none" })
-            .AddRedisStateStore(infra.RedisHost, RedisLiteralPrefix, extraMetadata: new Dictionary<string, string> { ["keyPrefix"] = LiteralPrefix });
-        _sidecar = await SidecarProcess.StartAsync(new SidecarProcessOptions { AppId = AppId, ResourcesPaths = [_resources.Path] });
+        AddStore(InMemory, "state.in-memory", "v1", []);
+        AddStore(Redis, "state.redis", "v1", [("redisHost", infra.RedisHost)]);
+        AddStore(Postgres, "state.postgresql", "v1", [("connectionString", database)]);
+        // v1 and v2 would both call their table "state"; a prefix keeps them apart in the one database.
+        AddStore(PostgresV2, "state.postgresql", "v2", [("connectionString", database), ("tablePrefix", "v2_")]);
+        AddStore(RedisByName, "state.redis", "v1", [("redisHost", infra.RedisHost), ("keyPrefix", "name")]);
+        AddStore(RedisNoPrefix, "state.redis", "v1", [("redisHost", infra.RedisHost), ("keyPrefix", "none")]);
+        AddStore(RedisLiteralPrefix, "state.redis", "v1", [("redisHost", infra.RedisHost), ("keyPrefix", LiteralPrefix)]);
+        _sidecar = await SidecarProcess.StartAsync(new SidecarProcessOptions { AppId = AppId, ResourcesPaths = [_resources.Path], StartupTimeout = TimeSpan.FromSeconds(90) });
         _redis = await ConnectionMultiplexer.ConnectAsync(infra.RedisHost);
     }
+
+    /// <summary>
+    /// A component with a generous initTimeout: on a busy 2-core machine (servers booting, other builds) daprd's
+    /// default 5 s can run out during PostgreSQL's migrations, and the sidecar would rightly refuse to start.
+    /// </summary>
+    private void AddStore(string name, string type, string version, (string Name, string Value)[] metadata)
+    {
+        var yaml = new System.Text.StringBuilder()
+            .AppendLine("apiVersion: dapr.io/v1alpha1")
+            .AppendLine("kind: Component")
+            .AppendLine($"metadata: {{ name: {Quote(name)} }}")
+            .AppendLine("spec:")
+            .AppendLine($"  type: {type}")
+            .AppendLine($"  version: {version}")
+            .AppendLine("  initTimeout: 60s")
+            .AppendLine(metadata.Length == 0 ? "  metadata: []" : "  metadata:");
+        foreach (var (key, value) in metadata)
+        {
+            yaml.AppendLine($"  - {{ name: {Quote(key)}, value: {Quote(value)} }}");
+        }
+
+        _resources.AddFile($"{name}.yaml", yaml.ToString());
+    }
+
+    private static string Quote(string value) => System.Text.Json.JsonSerializer.Serialize(value);
 
     public async ValueTask DisposeAsync()
     {
