@@ -27,6 +27,7 @@ public sealed class WorkflowCrashRecoveryTests(SharedWorkflowEnvironment shared)
         // Two steps done, the third running in the app: kill the app then.
         await environment.Journal.WaitForAsync(instanceId, "start", "ship-order", StepTimeout);
         await environment.KillAppAsync();
+        var interruptedRunning = !environment.Journal.Entries(instanceId).Contains(new JournalEntry("end", "ship-order"));
         await environment.StartAppAsync();
 
         var state = await environment.WaitForCompletionAsync(instanceId, StepTimeout);
@@ -36,8 +37,8 @@ public sealed class WorkflowCrashRecoveryTests(SharedWorkflowEnvironment shared)
         Assert.Equal("completed", state.ReadCustomStatusAs<string>());
         Assert.Equal(1, environment.Journal.Starts(instanceId, "reserve-inventory"));
         Assert.Equal(1, environment.Journal.Starts(instanceId, "charge-payment"));
-        // The step the kill interrupted never completed, so it runs again (at least once); the rest once.
-        Assert.Equal(2, environment.Journal.Starts(instanceId, "ship-order"));
+        // The step the kill interrupted had not completed, so the restarted app runs it again.
+        AssertInterruptedStepRuns(environment.Journal.Starts(instanceId, "ship-order"), interruptedRunning);
         Assert.Equal(1, environment.Journal.Starts(instanceId, "notify-customer"));
     }
 
@@ -58,7 +59,8 @@ public sealed class WorkflowCrashRecoveryTests(SharedWorkflowEnvironment shared)
         Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
         Assert.Equal(WorkflowAppNames.SagaSteps, state.ReadOutputAs<SagaOutput>()!.Completed);
         Assert.Equal(1, environment.Journal.Starts(instanceId, "reserve-inventory"));
-        // Its completion could not reach the killed sidecar, so the new one dispatches it again.
+        // The step in flight at the kill: the new sidecar dispatches it again unless the worker's completion got
+        // through to it, so once or twice; every step completed before the kill ran exactly once.
         Assert.InRange(environment.Journal.Starts(instanceId, "charge-payment"), 1, 2);
         Assert.Equal(1, environment.Journal.Starts(instanceId, "ship-order"));
         Assert.Equal(1, environment.Journal.Starts(instanceId, "notify-customer"));
@@ -86,5 +88,19 @@ public sealed class WorkflowCrashRecoveryTests(SharedWorkflowEnvironment shared)
         Assert.True(firedAt >= timerCreatedBy.AddMilliseconds(timerMs - 1000), $"The timer fired at {firedAt:O}, before it was due.");
         Assert.Equal(1, environment.Journal.Starts(instanceId, "before-timer"));
         Assert.Equal(1, environment.Journal.Starts(instanceId, "after-timer"));
+    }
+
+    // A step still running when the app was killed must run again: nothing of it reached the engine. One that had
+    // just finished may or may not have reported its completion before the kill: once or twice are both right.
+    private static void AssertInterruptedStepRuns(int starts, bool wasRunningAtKill)
+    {
+        if (wasRunningAtKill)
+        {
+            Assert.Equal(2, starts);
+        }
+        else
+        {
+            Assert.InRange(starts, 1, 2);
+        }
     }
 }

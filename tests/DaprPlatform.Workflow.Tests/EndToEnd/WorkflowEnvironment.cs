@@ -1,6 +1,6 @@
-using DaprPlatform.Dapr.Workflow;
 using System.Net.Http.Json;
 using System.Text.Json;
+using DaprPlatform.Dapr.Workflow;
 using DaprPlatform.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,8 +1,8 @@
-using DaprPlatform.Dapr.Workflow;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using DaprPlatform.Dapr.Workflow;
 using DaprPlatform.Testing;
 
 namespace DaprPlatform.Workflow.Tests.EndToEnd;
