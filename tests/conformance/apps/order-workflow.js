@@ -5,6 +5,8 @@ import { WorkflowRuntime } from "@dapr/dapr";
 
 export const workflowName = "jsOrderWorkflow";
 export const approvalEvent = "approval";
+export const failingWorkflowName = "jsDelayedFailureWorkflow";
+export const failureMessage = "card declined";
 
 /** Starts a worker for the workflow on the sidecar's gRPC port; returns { runtime, executions }. */
 export async function startOrderWorkflowApp({ grpcPort, logger }) {
@@ -36,11 +38,27 @@ export async function startOrderWorkflowApp({ grpcPort, logger }) {
     return { orderId: order.id, reservation, payment, shipment };
   };
 
+  const declinePayment = async (_context, orderId) => {
+    executions.push(`decline:${orderId}`);
+    throw new Error(failureMessage);
+  };
+
+  // A durable timer, then an activity that throws: the workflow fails with the activity's error.
+  const delayedFailureWorkflow = async function* (context, { orderId, delayMs }) {
+    const firstTurnAt = context.getCurrentUtcDateTime().getTime();
+    yield context.createTimer(delayMs / 1000);
+    context.setCustomStatus(`timer fired after ${context.getCurrentUtcDateTime().getTime() - firstTurnAt} ms`);
+    yield context.callActivity("declinePayment", orderId);
+    return "unreachable";
+  };
+
   const runtime = new WorkflowRuntime({ daprHost: "127.0.0.1", daprPort: String(grpcPort), logger })
     .registerWorkflowWithName(workflowName, orderWorkflow)
     .registerActivityWithName("reserveStock", reserveStock)
     .registerActivityWithName("chargePayment", chargePayment)
-    .registerActivityWithName("shipOrder", shipOrder);
+    .registerActivityWithName("shipOrder", shipOrder)
+    .registerWorkflowWithName(failingWorkflowName, delayedFailureWorkflow)
+    .registerActivityWithName("declinePayment", declinePayment);
   await runtime.start();
   return { runtime, executions };
 }

@@ -9,7 +9,13 @@ import { infra } from "../lib/infra.js";
 import { Resources } from "../lib/resources.js";
 import { startSidecar } from "../lib/sidecar.js";
 import { waitFor } from "../lib/wait.js";
-import { approvalEvent, startOrderWorkflowApp, workflowName } from "../apps/order-workflow.js";
+import {
+  approvalEvent,
+  failingWorkflowName,
+  failureMessage,
+  startOrderWorkflowApp,
+  workflowName,
+} from "../apps/order-workflow.js";
 
 const verbose = process.env.CONFORMANCE_SDK_LOGS === "1";
 const write = (...args) => verbose && console.error(...args);
@@ -133,4 +139,23 @@ test("terminating through the JS client ends a waiting workflow as TERMINATED wi
   assert.deepEqual(JSON.parse(state.serializedOutput), { reason: "customer cancelled" });
   assert.equal((await httpState(instanceId)).runtimeStatus, "TERMINATED");
   assert.ok(!app.executions.includes("charge:o-19"));
+});
+
+test("a durable timer then a throwing activity: the JS workflow fails with the activity's error details", async () => {
+  const orderId = uniqueName("declined");
+  const instanceId = await client.scheduleNewWorkflow(failingWorkflowName, { orderId, delayMs: 1500 });
+
+  const state = await client.waitForWorkflowCompletion(instanceId, true, 20);
+
+  assert.equal(state.runtimeStatus, WorkflowRuntimeStatus.FAILED);
+  const firedAfterMs = Number(/timer fired after (\d+) ms/.exec(state.customStatus)?.[1]);
+  assert.ok(firedAfterMs >= 1500, `the timer fired early: ${state.customStatus}`);
+  assert.match(state.workflowFailureDetails.getErrorMessage(), new RegExp(failureMessage));
+  assert.deepEqual(app.executions.filter((e) => e.endsWith(orderId)), [`decline:${orderId}`]);
+
+  // daprd's HTTP view of a failed instance: failure properties, no output.
+  const http = await httpState(instanceId);
+  assert.equal(http.runtimeStatus, "FAILED");
+  assert.match(http.properties["dapr.workflow.failure.error_message"], new RegExp(failureMessage));
+  assert.equal(http.properties["dapr.workflow.output"], undefined);
 });
