@@ -52,6 +52,9 @@ public sealed partial class RedisStateStore : IStateStore
             throw new InvalidOperationException($"redis store: error connecting to redis at {context.Metadata.GetString("redisHost")}: {e.Message}", e);
         }
 
+        // SE.Redis 1.x otherwise funnels every async completion through one ordered queue worker: an extra thread hop
+        // per command that serializes all callers. Each command here is awaited on its own, so order is not needed.
+        connection.PreserveAsyncOrder = false;
         try
         {
             var replicas = await CountReplicasAsync(connection.GetDatabase()).WaitAsync(cancellationToken);
