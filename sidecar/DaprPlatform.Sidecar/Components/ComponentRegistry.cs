@@ -91,7 +91,7 @@ public sealed partial class ComponentRegistry(
                         StateKeys keys;
                         try
                         {
-                            keys = new StateKeys(meta.GetString("keyPrefix"), options.AppId, resource.Name, options.Namespace);
+                            keys = new StateKeys(meta.GetString("keyPrefix"), options.AppId, resource.Name, options.ExplicitNamespace);
                         }
                         catch (ArgumentException e)
                         {

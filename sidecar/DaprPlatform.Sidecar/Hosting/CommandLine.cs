@@ -155,6 +155,7 @@ public static class CommandLine
             ApiToken = NullIfEmpty(Env("DAPR_API_TOKEN")),
             AppApiToken = NullIfEmpty(Env("APP_API_TOKEN")),
             Namespace = NullIfEmpty(Env("NAMESPACE")) ?? "default",
+            ExplicitNamespace = NullIfEmpty(Env("NAMESPACE")),
             DevHome = home,
         };
     }

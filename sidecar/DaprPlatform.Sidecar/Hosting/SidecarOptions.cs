@@ -26,7 +26,11 @@ public sealed record SidecarOptions
     public long MaxBodySizeBytes { get; init; } = 4 * 1024 * 1024;
     public string? ApiToken { get; init; }
     public string? AppApiToken { get; init; }
+    /// <summary>The namespace resources are filtered by: NAMESPACE, or "default" when it is unset (as daprd).</summary>
     public string Namespace { get; init; } = "default";
+
+    /// <summary>NAMESPACE exactly as set, or null; the "namespace" state key prefix falls back to the app id without it.</summary>
+    public string? ExplicitNamespace { get; init; }
     /// <summary>Where sidecars on this machine register their app id (our stand-in for mDNS).</summary>
     public string DevHome { get; init; } = "";
 }
