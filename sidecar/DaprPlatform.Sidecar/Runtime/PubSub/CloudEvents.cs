@@ -52,6 +52,8 @@ public static class CloudEvents
 
     private static readonly JsonReaderOptions FirstValueOnly = new() { AllowMultipleValues = true };
 
+    private static ReadOnlySpan<byte> JsonWhitespace => " \t\r\n"u8;
+
     /// <summary>
     /// The bytes daprd publishes for a non-raw request: the CloudEvent (new, or the app's own one augmented) with
     /// <c>expiration</c> added when a TTL is asked for and the component cannot expire messages itself.
@@ -270,6 +272,14 @@ public static class CloudEvents
     /// </summary>
     public static bool TryReadFirstJsonValue(ReadOnlySpan<byte> data, out JsonDocument document)
     {
+        // An empty body (the usual answer of an app to a delivery) is not JSON: say so without throwing and catching
+        // a JsonException for every delivered event.
+        if (data.TrimStart(JsonWhitespace).IsEmpty)
+        {
+            document = null!;
+            return false;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(data, FirstValueOnly);
