@@ -4,10 +4,10 @@ import { startSidecar } from "./sidecar.js";
 import { waitFor } from "./wait.js";
 
 // The SDK logs at Error every call a test makes fail on purpose (etag conflicts, unknown stores...); its log is
-// shown only with CONFORMANCE_SDK_LOGS=1. Test failures carry their own messages and the sidecars' output.
+// shown only with CONFORMANCE_SDK_LOGS=1. Exported for SDK objects the tests build themselves (workflow clients...). Test failures carry their own messages and the sidecars' output.
 const verbose = process.env.CONFORMANCE_SDK_LOGS === "1";
 const write = (...args) => verbose && console.error(...args);
-const logger = {
+export const logger = {
   level: verbose ? LogLevel.Debug : LogLevel.Error,
   service: { error: write, warn: write, info: write, verbose: write, debug: write },
 };
