@@ -33,7 +33,7 @@ IScenario[] available = [new InvokeScenario(), new StateScenario(), new PubSubSc
 var scenarios = available.Where(s => options.Scenarios.Contains(s.Name)).ToList();
 
 // Bounded no matter what: every variant has a fixed warmup and duration; the rest is startup and draining.
-var variants = scenarios.Sum(s => s.VariantCount);
+var variants = scenarios.Sum(s => s.VariantCount * (s.UsesLoadModes && options.Rate > 0 ? 2 : 1));
 var limit = TimeSpan.FromMinutes(5) + variants * (options.Warmup + options.Duration + TimeSpan.FromSeconds(45));
 using var cancellation = new CancellationTokenSource(limit);
 Console.CancelKeyPress += (_, e) =>
@@ -54,7 +54,7 @@ var failures = new List<string>();
 await using (var environment = await BenchmarkEnvironment.StartAsync(scenarios.Any(s => s.NeedsServers), options.RebuildSidecar, options.Profile, options.LogDirectory, options.SidecarEnvironment, log, cancellation.Token))
 {
     var context = new BenchmarkContext(
-        environment, new LoadSettings(options.Concurrency, options.Warmup, options.Duration, options.MaxOperations), options.PayloadSize, options.WorkflowConcurrency, log);
+        environment, new LoadSettings(options.Concurrency, options.Warmup, options.Duration, options.MaxOperations), options.PayloadSize, options.WorkflowConcurrency, options.Rate, log);
     foreach (var scenario in scenarios)
     {
         try
@@ -87,7 +87,7 @@ var markdown = new StringBuilder()
     .Append(facts.ToMarkdown())
     .AppendLine()
     .AppendLine(options.SidecarEnvironment.Count == 0 ? "" : $"Sidecar environment: {string.Join(", ", options.SidecarEnvironment.Select(e => $"`{e.Key}={e.Value}`"))}.\n")
-    .AppendLine($"Settings: {options.Concurrency} concurrent, {options.Warmup.TotalSeconds:0.#} s warmup + {options.Duration.TotalSeconds:0.#} s measured per variant{(options.MaxOperations is { } max ? $" (at most {max} operations)" : "")}, {options.PayloadSize}-byte payloads; everything on 127.0.0.1. Load average (1/5/15 min) at start {loadBefore}, at end {loadAfter}.")
+    .AppendLine($"Settings: {options.Concurrency} concurrent ({options.WorkflowConcurrency} workflows in flight), closed loop [max]{(options.Rate > 0 ? $" and a fixed {options.Rate} requests/s [{options.Rate}/s]" : "")}, {options.Warmup.TotalSeconds:0.#} s warmup + {options.Duration.TotalSeconds:0.#} s measured per variant{(options.MaxOperations is { } max ? $" (at most {max} operations)" : "")}, {options.PayloadSize}-byte payloads; everything on 127.0.0.1. Load average (1/5/15 min) at start {loadBefore}, at end {loadAfter}.")
     .AppendLine();
 foreach (var report in reports)
 {

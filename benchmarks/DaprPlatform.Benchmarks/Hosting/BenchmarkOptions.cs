@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DaprPlatform.Benchmarks.Hosting;
 
 /// <summary>
-/// The command line: <c>[all|invoke|state|pubsub|workflow ...] [--duration 10s] [--warmup 3s] [--concurrency 16] [--workflow-concurrency 64]
+/// The command line: <c>[all|invoke|state|pubsub|workflow ...] [--duration 10s] [--warmup 3s] [--concurrency 16] [--workflow-concurrency 64] [--rate 1000]
 /// [--requests N] [--payload 1024] [--markdown FILE] [--build-sidecar] [--profile] [--logs DIR] [--sidecar-env NAME=VALUE]</c>.
 /// </summary>
 public sealed record BenchmarkOptions
@@ -19,6 +19,9 @@ public sealed record BenchmarkOptions
     public int Concurrency { get; init; } = 16;
 
     public int WorkflowConcurrency { get; init; } = 64;
+
+    /// <summary>Requests per second of the fixed-rate runs (Dapr's perf tests use 1000); 0 runs only the closed loop.</summary>
+    public int Rate { get; init; } = 1000;
 
     public long? MaxOperations { get; init; }
 
@@ -41,6 +44,7 @@ public sealed record BenchmarkOptions
           --warmup 3s        unmeasured warmup before each variant
           --concurrency 16   concurrent connections / workers
           --workflow-concurrency 64   workflows in flight at once in the workflow scenario
+          --rate 1000        invoke/state/pubsub also run at this fixed request rate (as Dapr's perf tests do); 0 = closed loop only
           --requests N       also stop a variant after N measured operations
           --payload 1024     bytes per request body, state value or message
           --markdown FILE    where to write the markdown section (default: a file in the temp dir)
@@ -76,6 +80,9 @@ public sealed record BenchmarkOptions
                     break;
                 case "--workflow-concurrency":
                     options = options with { WorkflowConcurrency = ParsePositive(arg, Value()) };
+                    break;
+                case "--rate":
+                    options = options with { Rate = ParseNonNegative(arg, Value()) };
                     break;
                 case "--requests":
                     options = options with { MaxOperations = ParsePositive(arg, Value()) };
@@ -124,6 +131,11 @@ public sealed record BenchmarkOptions
             ? TimeSpan.FromSeconds(value * unit)
             : throw new ArgumentException($"'{text}' is not a duration such as 10s, 500ms or 1m (at most an hour)");
     }
+
+    private static int ParseNonNegative(string name, string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ArgumentException($"{name} needs a whole number, not '{text}'");
 
     private static int ParsePositive(string name, string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0

@@ -2,9 +2,14 @@ using System.Diagnostics;
 
 namespace DaprPlatform.Benchmarks.Measurement;
 
-/// <summary>How hard and how long to drive one variant: a closed loop of fixed concurrency, a warmup, then a bounded measurement.</summary>
+/// <summary>How hard and how long to drive one variant: fixed concurrency, a warmup, then a bounded measurement.</summary>
 /// <param name="MaxOperations">Stops the measurement early once this many operations were measured.</param>
-public sealed record LoadSettings(int Concurrency, TimeSpan Warmup, TimeSpan Duration, long? MaxOperations);
+/// <param name="RatePerSecond">
+/// Null: a closed loop, each worker starting its next operation as soon as the last ended (the most the path can do).
+/// Otherwise the workers together start this many operations per second on a fixed schedule, like fortio's -qps in
+/// Dapr's perf tests; latency is then measured at a known, moderate load rather than at saturation.
+/// </param>
+public sealed record LoadSettings(int Concurrency, TimeSpan Warmup, TimeSpan Duration, long? MaxOperations, double? RatePerSecond = null);
 
 /// <summary>One operation of a worker; throwing counts an error.</summary>
 public delegate ValueTask LoadOperation(LoadWorker worker, CancellationToken cancellationToken);
@@ -29,7 +34,13 @@ public static class LoadGenerator
         var workers = Enumerable.Range(0, settings.Concurrency).Select(i => new LoadWorker(i, measureStart)).ToArray();
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var tasks = workers.Select(w => Task.Run(() => WorkAsync(w, operation, measureStart, measureEnd, shared, stop), CancellationToken.None)).ToArray();
+        // Paced workers take turns: worker i starts at i/concurrency of the interval.
+        var interval = settings.RatePerSecond is { } rate ? (long)(frequency * settings.Concurrency / rate) : 0;
+        var tasks = workers
+            .Select(w => Task.Run(
+                () => WorkAsync(w, operation, measureStart, measureEnd, new Pacer(start + interval * w.Index / settings.Concurrency, interval), shared, stop),
+                CancellationToken.None))
+            .ToArray();
         await Task.WhenAll(tasks);
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -68,10 +79,20 @@ public static class LoadGenerator
             allOperations);
     }
 
-    private static async Task WorkAsync(LoadWorker worker, LoadOperation operation, long measureStart, long measureEnd, SharedState shared, CancellationTokenSource stop)
+    private static async Task WorkAsync(
+        LoadWorker worker, LoadOperation operation, long measureStart, long measureEnd, Pacer pacer, SharedState shared, CancellationTokenSource stop)
     {
         while (!stop.IsCancellationRequested)
         {
+            try
+            {
+                await pacer.WaitForTurnAsync(stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
             var began = Stopwatch.GetTimestamp();
             if (began >= measureEnd)
             {
@@ -115,6 +136,30 @@ public static class LoadGenerator
             }
 
             worker.Sequence++;
+        }
+    }
+
+    /// <summary>A worker's schedule in fixed-rate mode (an interval of 0 means no pacing).</summary>
+    private sealed class Pacer(long first, long interval)
+    {
+        private long _next = first;
+
+        public async ValueTask WaitForTurnAsync(CancellationToken cancellationToken)
+        {
+            if (interval == 0)
+            {
+                return;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            var wait = _next - now;
+            if (wait > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), cancellationToken);
+            }
+
+            // A worker that fell behind (a slow operation) resumes the schedule from now instead of bursting to catch up.
+            _next = Math.Max(_next, now - interval) + interval;
         }
     }
 

@@ -48,7 +48,8 @@ public sealed class ProcessSampler : IAsyncDisposable
                 rss / 1024.0,
                 status.GetValueOrDefault("VmHWM") / 1024.0,
                 seconds > 0 ? cpuSeconds / seconds : 0,
-                cpuSeconds));
+                cpuSeconds,
+                ReadPssKb(pid) / 1024.0));
         }
 
         return usage;
@@ -89,6 +90,23 @@ public sealed class ProcessSampler : IAsyncDisposable
         return values;
     }
 
+    /// <summary>
+    /// The proportional set size: RSS with each shared page divided among the processes mapping it. The shared
+    /// framework's code pages are most of a .NET process's RSS and are shared by every .NET process on the machine.
+    /// </summary>
+    private static long ReadPssKb(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/smaps_rollup").FirstOrDefault(l => l.StartsWith("Pss:", StringComparison.Ordinal));
+            return line is not null && long.TryParse(line.AsSpan(4).Trim().TrimEnd("kB").Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var kb) ? kb : 0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     private async Task SampleLoopAsync()
     {
         using var timer = new PeriodicTimer(Interval);
@@ -127,4 +145,4 @@ public sealed class ProcessSampler : IAsyncDisposable
 }
 
 /// <summary>Memory in MB, average CPU in cores and CPU seconds of one process over a scenario.</summary>
-public sealed record ProcessUsage(string Name, int Pid, double PeakRssMb, double RssAfterMb, double HighWaterMarkMb, double CpuCores, double CpuSeconds);
+public sealed record ProcessUsage(string Name, int Pid, double PeakRssMb, double RssAfterMb, double HighWaterMarkMb, double CpuCores, double CpuSeconds, double PssAfterMb);

@@ -13,16 +13,38 @@ public interface IScenario
     /// <summary>Whether the scenario needs Redis/RabbitMQ.</summary>
     bool NeedsServers { get; }
 
-    /// <summary>How many load runs (warmup + duration each) the scenario makes, to bound the whole run.</summary>
+    /// <summary>How many load runs (warmup + duration each) the scenario makes with one load mode, to bound the whole run.</summary>
     int VariantCount => 2;
+
+    /// <summary>Whether the scenario runs once per <see cref="BenchmarkContext.Modes"/> (closed loop, fixed rate).</summary>
+    bool UsesLoadModes => true;
 
     Task<IReadOnlyList<ScenarioReport>> RunAsync(BenchmarkContext context, CancellationToken cancellationToken);
 }
 
 /// <param name="PayloadSize">Bytes of a request body, state value or message.</param>
-/// <param name="WorkflowConcurrency">Workflows in flight at once in the workflow scenario.</param>
-public sealed record BenchmarkContext(BenchmarkEnvironment Environment, LoadSettings Load, int PayloadSize, int WorkflowConcurrency, TextWriter Log)
+/// <summary>How a scenario drives its variants: the closed loop (most the path can do) or a fixed rate.</summary>
+/// <param name="Name">"max" or e.g. "1000/s"; appended to row labels.</param>
+public sealed record LoadMode(string Name, LoadSettings Load)
 {
+    public bool IsFixedRate => Load.RatePerSecond is not null;
+
+    public string Suffix => $" [{Name}]";
+}
+
+/// <param name="WorkflowConcurrency">Workflows in flight at once in the workflow scenario.</param>
+/// <param name="Rate">Requests per second of the fixed-rate mode; 0 for none.</param>
+public sealed record BenchmarkContext(BenchmarkEnvironment Environment, LoadSettings Load, int PayloadSize, int WorkflowConcurrency, int Rate, TextWriter Log)
+{
+    /// <summary>The closed loop, then (unless --rate 0) the fixed rate.</summary>
+    public IReadOnlyList<LoadMode> Modes =>
+        Rate > 0
+            ? [new LoadMode("max", Load), new LoadMode($"{Rate}/s", Load with { RatePerSecond = Rate })]
+            : [new LoadMode("max", Load)];
+
+    /// <summary>The mode the targets are judged in: the fixed rate when there is one, as in Dapr's published figures.</summary>
+    public LoadMode TargetMode => Modes[^1];
+
     private const int ProfileLines = 45;
 
     /// <summary>

@@ -97,26 +97,32 @@ public sealed class StateScenario : IScenario
             }
         };
 
-        context.Log.WriteLine("State (save + get)");
-        var baseline = await context.MeasureAsync("StackExchange.Redis direct", direct, cancellationToken);
-        await using var sampler = new ProcessSampler([("sidecar", sidecar.Process.Id)]);
-        var sidecarResult = await context.MeasureAsync("sidecar state API (state.redis)", viaSidecar, cancellationToken, [sidecar.Process.Id]);
-        var usage = await sampler.StopAsync();
-
         var report = new ScenarioReport(
             "State: save + get (state.redis)",
-            $"Each operation saves a {value.Length}-byte JSON value and reads it back ({KeysPerWorker} keys per worker, {concurrency} concurrent workers). Baseline: StackExchange.Redis 1.2.6 against the same Redis, writing the sidecar's layout (HSET data + HINCRBY version in one Lua script) and reading with HGETALL. Sidecar path: `POST /v1.0/state/{StoreName}` then `GET /v1.0/state/{StoreName}/{{key}}` over HTTP/1.1 keep-alive.");
-        var pairBase = report.Add(ReportRow.From(baseline, "direct: save + get"));
-        var pairDapr = report.Add(ReportRow.From(sidecarResult, "sidecar: save + get"));
-        var saveBase = report.Add(ReportRow.FromStage(baseline, SaveStage, "direct: save"));
-        var saveDapr = report.Add(ReportRow.FromStage(sidecarResult, SaveStage, "sidecar: save"));
-        var getBase = report.Add(ReportRow.FromStage(baseline, GetStage, "direct: get"));
-        var getDapr = report.Add(ReportRow.FromStage(sidecarResult, GetStage, "sidecar: get"));
-        report.Compare("save + get", pairBase, pairDapr);
-        report.Compare("save", saveBase, saveDapr);
-        report.Compare("get", getBase, getDapr);
-        SidecarMemory.Report(report, "load", usage, idle, sidecarResult.AllOperations);
+            $"Each operation saves a {value.Length}-byte JSON value and reads it back ({KeysPerWorker} keys per worker, {concurrency} concurrent workers): as many as they can [max], and at a fixed rate of operations. Baseline: StackExchange.Redis 1.2.6 against the same Redis, writing the sidecar's layout (HSET data + HINCRBY version in one Lua script) and reading with HGETALL. Sidecar path: `POST /v1.0/state/{StoreName}` then `GET /v1.0/state/{StoreName}/{{key}}` over HTTP/1.1 keep-alive.");
+        context.Log.WriteLine("State (save + get)");
+        foreach (var mode in context.Modes)
+        {
+            var baseline = await context.MeasureAsync($"StackExchange.Redis direct{mode.Suffix}", direct, cancellationToken, settings: mode.Load);
+            await using var sampler = new ProcessSampler([("sidecar", sidecar.Process.Id)]);
+            var sidecarResult = await context.MeasureAsync($"sidecar state API (state.redis){mode.Suffix}", viaSidecar, cancellationToken, [sidecar.Process.Id], mode.Load);
+            var usage = await sampler.StopAsync();
+
+            var pairBase = report.Add(ReportRow.From(baseline, $"direct: save + get{mode.Suffix}"));
+            var pairDapr = report.Add(ReportRow.From(sidecarResult, $"sidecar: save + get{mode.Suffix}"));
+            var saveBase = report.Add(ReportRow.FromStage(baseline, SaveStage, $"direct: save{mode.Suffix}"));
+            var saveDapr = report.Add(ReportRow.FromStage(sidecarResult, SaveStage, $"sidecar: save{mode.Suffix}"));
+            var getBase = report.Add(ReportRow.FromStage(baseline, GetStage, $"direct: get{mode.Suffix}"));
+            var getDapr = report.Add(ReportRow.FromStage(sidecarResult, GetStage, $"sidecar: get{mode.Suffix}"));
+            report.Compare($"save + get{mode.Suffix}", pairBase, pairDapr);
+            report.Compare($"save{mode.Suffix}", saveBase, saveDapr);
+            report.Compare($"get{mode.Suffix}", getBase, getDapr);
+            SidecarMemory.Report(report, mode.Name, usage, sidecarResult.AllOperations);
+        }
+
+        SidecarMemory.NoteIdle(report, idle);
         report.Note("ops/s of the save and get rows is that of the whole save + get operation.");
+        report.Note("Dapr 1.17 published (Kubernetes, 1000 requests/s, 16 connections): HTTP state p50 0.73 ms, p90 1.60 ms, p99 1.97 ms, +0.28 ms p50 over the baseline.");
         return [report];
     }
 }

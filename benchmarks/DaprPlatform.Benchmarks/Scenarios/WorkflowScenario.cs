@@ -28,6 +28,8 @@ public sealed class WorkflowScenario : IScenario
 
     public int VariantCount => 4;
 
+    public bool UsesLoadModes => false;
+
     public async Task<IReadOnlyList<ScenarioReport>> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
         var load = context.Load with { Concurrency = context.WorkflowConcurrency };
@@ -52,6 +54,7 @@ public sealed class WorkflowScenario : IScenario
             await context.Environment.StopOwnedAsync();
         }
 
+        report.Note("The in-memory store keeps the history of every finished workflow (daprd's does too, until a purge), so that sidecar's memory grows with the number of workflows run; only the state.redis sidecar is judged against the RSS target.");
         report.Note($"Targets as set for this project: >= {TargetSequencePerSecond} workflows/s for the sequence and >= {TargetFanOutPerSecond} workflows/s for the fan-out, with state.redis. Dapr 1.17's own perf run (Kubernetes, k6, real activities) reports 97.9 workflows/s for parallel and 57.4 for series workflows.");
         return [report];
     }
@@ -61,7 +64,7 @@ public sealed class WorkflowScenario : IScenario
     {
         var environment = context.Environment;
         var sidecar = await environment.StartSidecarAsync($"bench-workflow-{backend.Replace('.', '-')}", appPort: null, resourcesPath, cancellationToken);
-        var idle = SidecarMemory.ReadIdle(sidecar);
+        SidecarMemory.NoteIdle(report, SidecarMemory.ReadIdle(sidecar));
         var worker = environment.Own(await AppProcess.StartAsync(
             environment, cancellationToken, "--dapr-grpc-port", sidecar.GrpcPort.ToString(CultureInfo.InvariantCulture)));
 
@@ -101,7 +104,9 @@ public sealed class WorkflowScenario : IScenario
             report.Target($"{FanOutWorkflow.Name} on {backend}", $"{ScenarioReport.F0(fanOut.OperationsPerSecond)} workflows/s", $">= {TargetFanOutPerSecond}/s", fanOut.OperationsPerSecond >= TargetFanOutPerSecond);
         }
 
-        SidecarMemory.Report(report, backend, usage, idle, sequence.AllOperations + fanOut.AllOperations);
+        // The in-memory store keeps every finished workflow's history (as daprd's does until a purge): its memory
+        // grows with the number of workflows run, so only the Redis-backed sidecar is judged against the RSS target.
+        SidecarMemory.Report(report, backend, usage, sequence.AllOperations + fanOut.AllOperations, checkTarget: backend == "state.redis");
     }
 
     private static int Input(LoadWorker worker) => (int)(worker.Index * 1000 + worker.Sequence % 1000);
