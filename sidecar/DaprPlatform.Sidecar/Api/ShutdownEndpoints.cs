@@ -10,6 +10,9 @@ public static class ShutdownEndpoints
     public const string ForceHeader = "Dapr-Force-Shutdown";
     public const int ForcedExitCode = 1;
 
+    // Response completion means handed to the transport, not yet on the wire: exiting at once can cut the 204 off.
+    private static readonly TimeSpan ForcedExitDelay = TimeSpan.FromMilliseconds(200);
+
     public static void MapShutdownApi(this RouteGroupBuilder v1)
     {
         v1.MapPost("/shutdown", (HttpContext context, IHostApplicationLifetime lifetime) =>
@@ -20,10 +23,13 @@ public static class ShutdownEndpoints
             {
                 if (force)
                 {
-                    Environment.Exit(ForcedExitCode);
+                    _ = Task.Delay(ForcedExitDelay).ContinueWith(_ => Environment.Exit(ForcedExitCode), TaskScheduler.Default);
+                }
+                else
+                {
+                    lifetime.StopApplication();
                 }
 
-                lifetime.StopApplication();
                 return Task.CompletedTask;
             });
             return TypedResults.NoContent();
