@@ -51,58 +51,33 @@ public sealed class PubSubAppsFixture(InfraFixture infra) : IAsyncLifetime
         app.UseCloudEvents();
         app.MapSubscribeHandler();
 
-        app.MapPost("/orders", (Order order, CloudEventEnvelope envelope) =>
-        {
-            Log.Add("orders", order, envelope);
-            return TopicResults.Success();
-        }).WithTopic(Pubsub, Orders);
-
-        app.MapPost("/widgets", (Order order) =>
-        {
-            Log.Add("widgets", order);
-            return TopicResults.Success();
-        }).WithTopic(Pubsub, Inventory, match: "event.type == \"widget.restocked\"", priority: 1);
-        app.MapPost("/inventory", (Order order) =>
-        {
-            Log.Add("inventory", order);
-            return TopicResults.Success();
-        }).WithTopic(Pubsub, Inventory);
-
-        app.MapPost("/flaky", (Order order) =>
-        {
-            Log.Add("flaky", order);
-            return Interlocked.Increment(ref _flakyAttempts) < 3 ? TopicResults.Retry() : TopicResults.Success();
-        }).WithTopic(Pubsub, Flaky);
-
-        app.MapPost("/failing", IResult (Order order) =>
-        {
-            Log.Add("failing", order);
-            throw new InvalidOperationException("the handler fails every time");
-        }).WithTopic(Pubsub, Failing);
-
-        app.MapPost("/poison", (Order order) =>
-        {
-            Log.Add("poison", order);
-            return TopicResults.Drop();
-        }).WithTopic(Pubsub, Poison, deadLetterTopic: PoisonDeadLetters);
-        app.MapPost("/poison-dead-letters", (Order order, CloudEventEnvelope envelope) =>
-        {
-            Log.Add("poison-dead-letters", order, envelope);
-            return TopicResults.Success();
-        }).WithTopic(Pubsub, PoisonDeadLetters);
-
-        app.MapPost("/bulk", (Order order) =>
-        {
-            Log.Add("bulk", order);
-            return TopicResults.Success();
-        }).WithTopic(Pubsub, Bulk);
-
-        app.MapPost("/raw", (Order order, CloudEventEnvelope envelope) =>
-        {
-            Log.Add("raw", order, envelope);
-            return TopicResults.Success();
-        }).WithTopic(Pubsub, Raw, metadata: new Dictionary<string, string> { ["rawPayload"] = "true" });
+        var success = TopicResults.Success;
+        MapRecording(app, "orders", Orders, success);
+        MapRecording(app, "widgets", Inventory, success, match: "event.type == \"widget.restocked\"", priority: 1);
+        MapRecording(app, "inventory", Inventory, success);
+        MapRecording(app, "flaky", Flaky, () => Interlocked.Increment(ref _flakyAttempts) < 3 ? TopicResults.Retry() : TopicResults.Success());
+        MapRecording(app, "failing", Failing, () => throw new InvalidOperationException("the handler fails every time"));
+        MapRecording(app, "poison", Poison, TopicResults.Drop, deadLetterTopic: PoisonDeadLetters);
+        MapRecording(app, "poison-dead-letters", PoisonDeadLetters, success);
+        MapRecording(app, "bulk", Bulk, success);
+        MapRecording(app, "raw", Raw, success, metadata: new Dictionary<string, string> { ["rawPayload"] = "true" });
     }
+
+    /// <summary>POST /<paramref name="endpoint"/> subscribed to <paramref name="topic"/>: logs each delivery, then answers <paramref name="outcome"/>.</summary>
+    private void MapRecording(
+        WebApplication app,
+        string endpoint,
+        string topic,
+        Func<IResult> outcome,
+        string? deadLetterTopic = null,
+        string? match = null,
+        int priority = 0,
+        IReadOnlyDictionary<string, string>? metadata = null) =>
+        app.MapPost($"/{endpoint}", (Order order, CloudEventEnvelope envelope) =>
+        {
+            Log.Add(endpoint, order, envelope);
+            return outcome();
+        }).WithTopic(Pubsub, topic, deadLetterTopic, match, priority, metadata);
 
     public async ValueTask DisposeAsync()
     {
