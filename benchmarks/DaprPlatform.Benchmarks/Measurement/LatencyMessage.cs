@@ -41,11 +41,12 @@ public static class LatencyMessage
                     continue;
                 }
 
-                if (reader.ValueTextEquals(SentAtName) && reader.Read() && reader.TryGetInt64(out sentAt))
+                // TryGetInt64 throws on a non-number token, so check the token first.
+                if (reader.ValueTextEquals(SentAtName) && reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out sentAt))
                 {
                     found++;
                 }
-                else if (reader.ValueTextEquals(PhaseName) && reader.Read() && reader.TryGetInt32(out phase))
+                else if (reader.ValueTextEquals(PhaseName) && reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out phase))
                 {
                     found++;
                 }

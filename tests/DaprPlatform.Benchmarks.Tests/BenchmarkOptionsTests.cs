@@ -1,0 +1,59 @@
+using DaprPlatform.Benchmarks.Hosting;
+
+namespace DaprPlatform.Benchmarks.Tests;
+
+public sealed class BenchmarkOptionsTests
+{
+    [Fact]
+    public void NoArguments_RunEveryScenarioWithTheDefaults()
+    {
+        var options = BenchmarkOptions.Parse([]);
+
+        Assert.Equal(["invoke", "state", "pubsub", "workflow"], options.Scenarios);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.Duration);
+        Assert.Equal(16, options.Concurrency);
+        Assert.Equal(1000, options.Rate);
+    }
+
+    [Fact]
+    public void ScenariosAndOptions_AreRead()
+    {
+        var options = BenchmarkOptions.Parse(
+            ["state", "invoke", "--duration", "500ms", "--warmup", "2", "--concurrency", "8", "--rate", "0", "--requests", "100",
+             "--sidecar-env", "DOTNET_GCgen0size=0x400000", "--sidecar-env", "A=b=c"]);
+
+        Assert.Equal(["state", "invoke"], options.Scenarios);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.Duration);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.Warmup);
+        Assert.Equal(8, options.Concurrency);
+        Assert.Equal(0, options.Rate);
+        Assert.Equal(100, options.MaxOperations);
+        Assert.Equal("0x400000", options.SidecarEnvironment["DOTNET_GCgen0size"]);
+        Assert.Equal("b=c", options.SidecarEnvironment["A"]);
+    }
+
+    [Theory]
+    [InlineData("10s", 10_000)]
+    [InlineData("1.5s", 1_500)]
+    [InlineData("250ms", 250)]
+    [InlineData("2m", 120_000)]
+    [InlineData("3", 3_000)]
+    public void Durations_AcceptSecondsMillisecondsAndMinutes(string text, int milliseconds) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), BenchmarkOptions.ParseDuration(text));
+
+    [Theory]
+    [InlineData("soon")]
+    [InlineData("-1s")]
+    [InlineData("2h")]
+    [InlineData("61m")]
+    public void BadDurations_AreRefused(string text) =>
+        Assert.Throws<ArgumentException>(() => BenchmarkOptions.ParseDuration(text));
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("--concurrency", "0")]
+    [InlineData("--duration")]
+    [InlineData("--sidecar-env", "NOEQUALS")]
+    public void BadArguments_AreRefused(params string[] args) =>
+        Assert.Throws<ArgumentException>(() => BenchmarkOptions.Parse(args));
+}

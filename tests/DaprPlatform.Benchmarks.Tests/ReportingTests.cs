@@ -1,0 +1,41 @@
+using DaprPlatform.Benchmarks.Measurement;
+using DaprPlatform.Benchmarks.Reporting;
+
+namespace DaprPlatform.Benchmarks.Tests;
+
+public sealed class ReportingTests
+{
+    [Fact]
+    public void ATable_RendersAsMarkdown_WithPipesEscaped()
+    {
+        var table = new TextTable("Variant", "ops/s").Add("a | b", "12");
+
+        var markdown = table.ToMarkdown();
+
+        Assert.Equal("| Variant | ops/s |\n|---|---:|\n| a \\| b | 12 |\n", markdown.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void ATable_RefusesRowsOfTheWrongWidth() =>
+        Assert.Throws<ArgumentException>(() => new TextTable("a", "b").Add("only one"));
+
+    [Fact]
+    public void AReport_ShowsWhatTheSidecarAdds_AndWhetherTargetsWereMet()
+    {
+        var report = new ScenarioReport("Title", "Setup.");
+        var baseline = report.Add(new ReportRow("direct", 1000, Summary(p50: 0.20, p99: 1.00), 0));
+        var dapr = report.Add(new ReportRow("sidecar", 500, Summary(p50: 0.70, p99: 3.00), 0));
+        report.Compare("two sidecars", baseline, dapr);
+        report.Target("added p50", "+0.50 ms", "<= +0.5 ms", met: true);
+        report.Target("added p99", "+2.00 ms", "<= +1.5 ms", met: false);
+
+        var markdown = report.ToMarkdown();
+
+        Assert.Contains("| two sidecars | +0.50 | +0.50 | +2.00 | 50% of baseline |", markdown);
+        Assert.Contains("| added p50 | +0.50 ms | <= +0.5 ms | yes |", markdown);
+        Assert.Contains("| added p99 | +2.00 ms | <= +1.5 ms | NO |", markdown);
+        Assert.Single(report.Targets, t => !t.Met);
+    }
+
+    private static LatencySummary Summary(double p50, double p99) => new(100, p50, p50, p99, p99, p99, p50);
+}
