@@ -52,7 +52,7 @@ public sealed record BenchmarkOptions
           --sidecar-env NAME=VALUE   extra environment for every sidecar (repeatable), e.g. runtime settings to compare
           --logs DIR         save each sidecar's output to DIR/<app-id>-<pid>.log when it stops
           --profile          sample the sidecars with Linux perf during their variant and print the hottest functions
-                             (runs them with ReadyToRun off: figures are for finding hot spots, not for the docs)
+                             (with perf maps and W^X off: figures are for finding hot spots, not for the docs)
         Redis and RabbitMQ come from the DAPRPLATFORM_* variables, or are started with tests/infra/start.sh and stopped at the end.
         """;
 

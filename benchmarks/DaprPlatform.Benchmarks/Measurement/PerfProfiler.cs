@@ -6,8 +6,8 @@ namespace DaprPlatform.Benchmarks.Measurement;
 /// <summary>
 /// Optional CPU profile of the sidecars during a measured variant (<c>--profile</c>): Linux <c>perf record</c>
 /// sampling on the cpu-clock, symbolized through the perf maps the runtime writes when started with
-/// DOTNET_PerfMapEnabled (and ReadyToRun off, so framework code is jitted and named too). The report lists the
-/// hottest functions per process, to point at concrete hot spots rather than guess.
+/// DOTNET_PerfMapEnabled. The report lists the hottest functions per process, to point at concrete hot spots rather
+/// than guess.
 /// </summary>
 public sealed class PerfProfiler : IAsyncDisposable
 {
@@ -39,8 +39,9 @@ public sealed class PerfProfiler : IAsyncDisposable
     /// <summary>The environment a profiled .NET process needs so perf can name its methods.</summary>
     public static IReadOnlyDictionary<string, string?> ProfiledEnvironment { get; } = new Dictionary<string, string?>
     {
+        // Hot methods are re-jitted at tier 1 within seconds and then appear in the perf map; ReadyToRun stays on,
+        // since turning it off would make the JIT itself the hottest thing in the profile.
         ["DOTNET_PerfMapEnabled"] = "1",
-        ["DOTNET_ReadyToRun"] = "0",
         // With W^X the code runs from a memfd double mapping, which perf does not match against the perf map.
         ["DOTNET_EnableWriteXorExecute"] = "0",
     };
@@ -73,7 +74,7 @@ public sealed class PerfProfiler : IAsyncDisposable
         {
             // --per-thread -x, lines: thread,value,unit,event,...
             var fields = line.Split(',');
-            // The JIT's background thread is busy only because profiling turns ReadyToRun off; it is not the request path.
+            // The JIT's background thread is not the request path.
             if (fields[0].StartsWith(".NET Tiered Com", StringComparison.Ordinal))
             {
                 continue;

@@ -15,6 +15,7 @@ public sealed class ProcessSampler : IAsyncDisposable
 
     private readonly IReadOnlyList<(string Name, int Pid)> _processes;
     private readonly long[] _peakRssKb;
+    private readonly long[] _peakThreads;
     private readonly long[] _cpuTicksAtStart;
     private readonly CancellationTokenSource _stop = new();
     private readonly DateTime _startedAt = DateTime.UtcNow;
@@ -24,6 +25,7 @@ public sealed class ProcessSampler : IAsyncDisposable
     {
         _processes = processes;
         _peakRssKb = new long[processes.Count];
+        _peakThreads = new long[processes.Count];
         _cpuTicksAtStart = processes.Select(p => ReadCpuTicks(p.Pid) ?? 0).ToArray();
         _loop = Task.Run(SampleLoopAsync);
     }
@@ -49,7 +51,8 @@ public sealed class ProcessSampler : IAsyncDisposable
                 status.GetValueOrDefault("VmHWM") / 1024.0,
                 seconds > 0 ? cpuSeconds / seconds : 0,
                 cpuSeconds,
-                ReadPssKb(pid) / 1024.0));
+                ReadPssKb(pid) / 1024.0,
+                Math.Max(_peakThreads[i], status.GetValueOrDefault("Threads"))));
         }
 
         return usage;
@@ -66,7 +69,7 @@ public sealed class ProcessSampler : IAsyncDisposable
         _stop.Dispose();
     }
 
-    /// <summary>Fields of /proc/&lt;pid&gt;/status measured in kB (VmRSS, VmHWM, ...), in kB.</summary>
+    /// <summary>The numeric fields of /proc/&lt;pid&gt;/status: sizes in kB (VmRSS, VmHWM, ...) and counts (Threads).</summary>
     public static Dictionary<string, long> ReadStatus(int pid)
     {
         var values = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -75,10 +78,20 @@ public sealed class ProcessSampler : IAsyncDisposable
             foreach (var line in File.ReadLines($"/proc/{pid}/status"))
             {
                 var colon = line.IndexOf(':');
-                if (colon > 0 && line.EndsWith(" kB", StringComparison.Ordinal)
-                    && long.TryParse(line.AsSpan(colon + 1, line.Length - colon - 4).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var kb))
+                if (colon <= 0)
                 {
-                    values[line[..colon]] = kb;
+                    continue;
+                }
+
+                var value = line.AsSpan(colon + 1).Trim();
+                if (value.EndsWith(" kB", StringComparison.Ordinal))
+                {
+                    value = value[..^3];
+                }
+
+                if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+                {
+                    values[line[..colon]] = number;
                 }
             }
         }
@@ -116,7 +129,9 @@ public sealed class ProcessSampler : IAsyncDisposable
             {
                 for (var i = 0; i < _processes.Count; i++)
                 {
-                    _peakRssKb[i] = Math.Max(_peakRssKb[i], ReadStatus(_processes[i].Pid).GetValueOrDefault("VmRSS"));
+                    var status = ReadStatus(_processes[i].Pid);
+                    _peakRssKb[i] = Math.Max(_peakRssKb[i], status.GetValueOrDefault("VmRSS"));
+                    _peakThreads[i] = Math.Max(_peakThreads[i], status.GetValueOrDefault("Threads"));
                 }
             }
             while (await timer.WaitForNextTickAsync(_stop.Token));
@@ -145,4 +160,5 @@ public sealed class ProcessSampler : IAsyncDisposable
 }
 
 /// <summary>Memory in MB, average CPU in cores and CPU seconds of one process over a scenario.</summary>
-public sealed record ProcessUsage(string Name, int Pid, double PeakRssMb, double RssAfterMb, double HighWaterMarkMb, double CpuCores, double CpuSeconds, double PssAfterMb);
+public sealed record ProcessUsage(
+    string Name, int Pid, double PeakRssMb, double RssAfterMb, double HighWaterMarkMb, double CpuCores, double CpuSeconds, double PssAfterMb, long PeakThreads);

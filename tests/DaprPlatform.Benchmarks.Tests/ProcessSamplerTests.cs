@@ -1,0 +1,43 @@
+using DaprPlatform.Benchmarks.Measurement;
+
+namespace DaprPlatform.Benchmarks.Tests;
+
+public sealed class ProcessSamplerTests
+{
+    [Fact]
+    public async Task SamplingThisProcess_ReportsItsMemoryThreadsAndCpu()
+    {
+        var self = Environment.ProcessId;
+        await using var sampler = new ProcessSampler([("self", self)]);
+        var deadline = DateTime.UtcNow.AddMilliseconds(400);
+        var spins = 0L;
+        while (DateTime.UtcNow < deadline)
+        {
+            spins++; // burn some CPU so there is CPU time to report
+        }
+
+        var usage = Assert.Single(await sampler.StopAsync());
+
+        Assert.True(spins > 0);
+        Assert.Equal("self", usage.Name);
+        Assert.InRange(usage.PeakRssMb, 10, 4096);
+        Assert.InRange(usage.RssAfterMb, 10, usage.PeakRssMb);
+        Assert.InRange(usage.HighWaterMarkMb, usage.RssAfterMb, 8192);
+        Assert.InRange(usage.PssAfterMb, 1, usage.RssAfterMb);
+        Assert.True(usage.PeakThreads > 1);
+        Assert.True(usage.CpuSeconds > 0.1, $"{usage.CpuSeconds} CPU seconds");
+    }
+
+    [Fact]
+    public void TheStatusFile_IsReadWithSizesAndCounts()
+    {
+        var status = ProcessSampler.ReadStatus(Environment.ProcessId);
+
+        Assert.True(status["VmRSS"] > 0);
+        Assert.True(status["Threads"] > 0);
+    }
+
+    [Fact]
+    public void AProcessThatIsGone_HasNoStatus() =>
+        Assert.Empty(ProcessSampler.ReadStatus(int.MaxValue));
+}
