@@ -16,6 +16,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<Socket, byte> _sockets = new();
     private readonly Task _accepting;
+    private volatile TaskCompletionSource _flowing = Flowing();
 
     public TcpProxy(int targetPort)
     {
@@ -30,6 +31,21 @@ public sealed class TcpProxy : IAsyncDisposable
 
     /// <summary>How many client connections were accepted so far.</summary>
     public int Accepted { get; private set; }
+
+    /// <summary>While true, new connections are reset as soon as they are accepted, as a server that is down would.</summary>
+    public bool Refusing { get; set; }
+
+    /// <summary>Holds every byte in both directions until <see cref="Resume"/>, as a hung network or server would.</summary>
+    public void Stall()
+    {
+        if (_flowing.Task.IsCompleted)
+        {
+            _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    /// <summary>Forwards the bytes held since <see cref="Stall"/>, and any later ones.</summary>
+    public void Resume() => _flowing.TrySetResult();
 
     /// <summary>Resets every open connection, as a network failure would.</summary>
     public void CutConnections()
@@ -65,6 +81,13 @@ public sealed class TcpProxy : IAsyncDisposable
         _stop.Dispose();
     }
 
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
+    }
+
     private async Task AcceptAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -80,6 +103,13 @@ public sealed class TcpProxy : IAsyncDisposable
             }
 
             Accepted++;
+            if (Refusing)
+            {
+                client.LingerState = new LingerOption(true, 0);
+                client.Close();
+                continue;
+            }
+
             var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try
             {
@@ -112,6 +142,7 @@ public sealed class TcpProxy : IAsyncDisposable
                     break;
                 }
 
+                await _flowing.Task.WaitAsync(_stop.Token);
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
             }
         }
