@@ -317,7 +317,11 @@ public static class ResourceLoader
         return new SubscriptionResource(
             name, ns, pubsub, topic, rules, defaultRoute, Scalar(spec, "deadLetterTopic"), metadata,
             bulk is not null && (Bool(bulk, "enabled", file, "spec.bulkSubscribe.enabled") ?? false),
-            scopes, file);
+            scopes, file)
+        {
+            BulkMaxMessagesCount = bulk is null ? 0 : Int32(bulk, "maxMessagesCount", file, "spec.bulkSubscribe.maxMessagesCount") ?? 0,
+            BulkMaxAwaitDurationMs = bulk is null ? 0 : Int32(bulk, "maxAwaitDurationMs", file, "spec.bulkSubscribe.maxAwaitDurationMs") ?? 0,
+        };
     }
 
     private static ResiliencyResource ParseResiliency(YamlMappingNode doc, string file, string? ns, IReadOnlyList<string> scopes)
@@ -521,6 +525,19 @@ public static class ResourceLoader
         }
 
         return bool.TryParse(text, out var b) ? b : throw new ResourceException(file, field, $"'{text}' is not a boolean");
+    }
+
+    private static int? Int32(YamlMappingNode node, string key, string file, string field)
+    {
+        var text = Scalar(node, key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw new ResourceException(file, field, $"'{text}' is not an integer");
     }
 
     private static string? Scalar(YamlMappingNode node, string key) =>

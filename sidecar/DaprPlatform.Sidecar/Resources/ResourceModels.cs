@@ -36,7 +36,14 @@ public sealed record SubscriptionResource(
     IReadOnlyDictionary<string, string> Metadata,
     bool BulkSubscribeEnabled,
     IReadOnlyList<string> Scopes,
-    string SourceFile);
+    string SourceFile)
+{
+    /// <summary>spec.bulkSubscribe.maxMessagesCount; 0 means the runtime default.</summary>
+    public int BulkMaxMessagesCount { get; init; }
+
+    /// <summary>spec.bulkSubscribe.maxAwaitDurationMs; 0 means the runtime default.</summary>
+    public int BulkMaxAwaitDurationMs { get; init; }
+}
 
 public sealed record RetryPolicySpec(
     string Policy,

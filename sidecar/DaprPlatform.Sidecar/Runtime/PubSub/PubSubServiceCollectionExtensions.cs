@@ -7,6 +7,7 @@ public static class PubSubServiceCollectionExtensions
     {
         services.AddSingleton<PubSubPublisher>();
         services.AddSingleton<AppEventPoster>();
+        services.AddSingleton<BulkEventPoster>();
         services.AddSingleton<ProgrammaticSubscriptionClient>();
         services.AddHostedService<SubscriptionManager>();
         return services;

@@ -10,7 +10,9 @@ namespace DaprPlatform.Sidecar.Runtime.PubSub;
 /// processor): asks the app for its programmatic subscriptions, merges them with the declarative ones, drops those
 /// naming an unknown pub/sub or a topic this app may not subscribe to, reports the rest in /v1.0/metadata and
 /// subscribes on the components. A subscription the component refuses is retried with backoff until it succeeds.
-/// On shutdown every subscription stops before the components close; in-flight messages are left unacknowledged.
+/// Bulk subscriptions go through <see cref="BulkMessageBatcher"/> (daprd's default bulk subscriber: none of our
+/// components subscribes in bulk natively). On shutdown every subscription stops before the components close;
+/// in-flight messages are left unacknowledged.
 /// </summary>
 public sealed partial class SubscriptionManager(
     StartupComponents components,
@@ -19,6 +21,7 @@ public sealed partial class SubscriptionManager(
     AppChannel channel,
     ProgrammaticSubscriptionClient programmatic,
     AppEventPoster poster,
+    BulkEventPoster bulkPoster,
     PubSubPublisher publisher,
     IResiliencyProvider resiliency,
     RuntimeMetadata runtime,
@@ -31,6 +34,7 @@ public sealed partial class SubscriptionManager(
     private readonly ILogger _logger = loggers.CreateLogger("dapr.runtime.processor.subscriber");
     private readonly ILogger _deliveryLogger = loggers.CreateLogger("dapr.runtime.processor.subscription");
     private readonly List<IAsyncDisposable> _active = [];
+    private readonly List<BulkMessageBatcher> _batchers = [];
     private readonly Lock _gate = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -98,12 +102,6 @@ public sealed partial class SubscriptionManager(
                 continue;
             }
 
-            if (subscription.BulkSubscribe?.Enabled == true)
-            {
-                LogBulkUnsupported(_logger, subscription.PubsubName, subscription.Topic);
-                continue;
-            }
-
             accepted.Add((subscription, entry.PubSub));
         }
 
@@ -122,8 +120,10 @@ public sealed partial class SubscriptionManager(
         List<IAsyncDisposable> active;
         lock (_gate)
         {
-            active = [.. _active];
+            // The component subscriptions stop first, so no message joins a batch once its batcher is stopping.
+            active = [.. _active, .. _batchers];
             _active.Clear();
+            _batchers.Clear();
         }
 
         foreach (var handle in active)
@@ -139,16 +139,32 @@ public sealed partial class SubscriptionManager(
         }
     }
 
-    private SubscriptionDeliveryHandler NewHandler(AppSubscription subscription) =>
-        new(subscription, poster, publisher, resiliency, resources.Configuration, time, _deliveryLogger);
+    private SubscriptionWorker NewHandler(AppSubscription subscription)
+    {
+        if (subscription.BulkSubscribe is not { Enabled: true } bulk)
+        {
+            var handler = new SubscriptionDeliveryHandler(subscription, poster, publisher, resiliency, resources.Configuration, time, _deliveryLogger);
+            return new SubscriptionWorker(subscription, handler.HandleAsync);
+        }
+
+        var delivery = new BulkSubscriptionDeliveryHandler(subscription, bulkPoster, publisher, resiliency, time, _deliveryLogger);
+        var batcher = new BulkMessageBatcher(bulk, delivery.DeliverAsync, time);
+        lock (_gate)
+        {
+            _batchers.Add(batcher);
+        }
+
+        LogBulkSubscription(_logger, subscription.Topic, subscription.PubsubName, batcher.MaxMessagesCount, (int)batcher.MaxAwait.TotalMilliseconds);
+        return new SubscriptionWorker(subscription, batcher.HandleAsync);
+    }
 
     /// <summary>One subscribe attempt; false when the component refused (logged), to be retried.</summary>
-    private async Task<bool> TrySubscribeAsync(IPubSub pubsub, SubscriptionDeliveryHandler handler, CancellationToken stoppingToken)
+    private async Task<bool> TrySubscribeAsync(IPubSub pubsub, SubscriptionWorker handler, CancellationToken stoppingToken)
     {
         var subscription = handler.Subscription;
         try
         {
-            var handle = await pubsub.SubscribeAsync(new SubscribeRequest(subscription.Topic, subscription.Metadata), handler.HandleAsync, stoppingToken);
+            var handle = await pubsub.SubscribeAsync(new SubscribeRequest(subscription.Topic, subscription.Metadata), handler.Handler, stoppingToken);
             lock (_gate)
             {
                 if (!stoppingToken.IsCancellationRequested)
@@ -174,7 +190,7 @@ public sealed partial class SubscriptionManager(
     }
 
     // daprd's retrySubscription: exponential backoff (from 500 ms, x1.5, jittered, at most 60 s), without end.
-    private async Task RetryUntilSubscribedAsync(IPubSub pubsub, SubscriptionDeliveryHandler handler, CancellationToken stoppingToken)
+    private async Task RetryUntilSubscribedAsync(IPubSub pubsub, SubscriptionWorker handler, CancellationToken stoppingToken)
     {
         var delay = InitialRetryDelay;
         do
@@ -214,8 +230,8 @@ public sealed partial class SubscriptionManager(
     [LoggerMessage(Level = LogLevel.Warning, Message = "subscription to topic '{Topic}' on pubsub '{Pubsub}' is not allowed")]
     private static partial void LogNotAllowed(ILogger logger, string topic, string pubsub);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "subscription to topic {Topic} on pubsub {Pubsub} skipped: bulk subscribe is not supported by this sidecar")]
-    private static partial void LogBulkUnsupported(ILogger logger, string pubsub, string topic);
+    [LoggerMessage(Level = LogLevel.Information, Message = "bulk subscription to topic {Topic} on pubsub {Pubsub}: batches of up to {MaxMessagesCount} messages or {MaxAwaitDurationMs} ms")]
+    private static partial void LogBulkSubscription(ILogger logger, string topic, string pubsub, int maxMessagesCount, int maxAwaitDurationMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "subscribed to topic {Topic} on pubsub {Pubsub} ({Type})")]
     private static partial void LogSubscribed(ILogger logger, string pubsub, string topic, string type);
@@ -226,3 +242,6 @@ public sealed partial class SubscriptionManager(
     [LoggerMessage(Level = LogLevel.Warning, Message = "error stopping a subscription: {Error}")]
     private static partial void LogStopFailed(ILogger logger, string error);
 }
+
+/// <summary>A subscription and the component handler that delivers its messages (one by one, or in batches).</summary>
+internal sealed record SubscriptionWorker(AppSubscription Subscription, PubSubHandler Handler);

@@ -24,7 +24,7 @@ public static class SubscriptionSet
             rules,
             string.IsNullOrEmpty(resource.DeadLetterTopic) ? null : resource.DeadLetterTopic,
             resource.Metadata,
-            resource.BulkSubscribeEnabled ? new BulkSubscribeOptions(true, 0, 0) : null,
+            resource.BulkSubscribeEnabled ? new BulkSubscribeOptions(true, resource.BulkMaxMessagesCount, resource.BulkMaxAwaitDurationMs) : null,
             SubscriptionTypes.Declarative);
     }
 
