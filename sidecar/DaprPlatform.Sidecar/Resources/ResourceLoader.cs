@@ -319,8 +319,8 @@ public static class ResourceLoader
             bulk is not null && (Bool(bulk, "enabled", file, "spec.bulkSubscribe.enabled") ?? false),
             scopes, file)
         {
-            BulkMaxMessagesCount = bulk is null ? 0 : Int32(bulk, "maxMessagesCount", file, "spec.bulkSubscribe.maxMessagesCount") ?? 0,
-            BulkMaxAwaitDurationMs = bulk is null ? 0 : Int32(bulk, "maxAwaitDurationMs", file, "spec.bulkSubscribe.maxAwaitDurationMs") ?? 0,
+            BulkMaxMessagesCount = bulk is null ? 0 : Integer(bulk, "maxMessagesCount", file, "spec.bulkSubscribe.maxMessagesCount") ?? 0,
+            BulkMaxAwaitDurationMs = bulk is null ? 0 : Integer(bulk, "maxAwaitDurationMs", file, "spec.bulkSubscribe.maxAwaitDurationMs") ?? 0,
         };
     }
 
@@ -527,7 +527,7 @@ public static class ResourceLoader
         return bool.TryParse(text, out var b) ? b : throw new ResourceException(file, field, $"'{text}' is not a boolean");
     }
 
-    private static int? Int32(YamlMappingNode node, string key, string file, string field)
+    private static int? Integer(YamlMappingNode node, string key, string file, string field)
     {
         var text = Scalar(node, key);
         if (text is null)
