@@ -21,6 +21,8 @@ public sealed class ComponentOutboundResiliencyFixture(InfraFixture infra) : IAs
     public const string Bounded = "bounded-store";
     public const string ETagged = "etagged-store";
     public const string Guarded = "guarded-store";
+    public const string RetriedPubSub = "retried-pubsub";
+    public const string UnprotectedPubSub = "unprotected-pubsub";
 
     /// <summary>The breaker's open period: long enough to observe fast failures, short enough for a quick test.</summary>
     public static readonly TimeSpan BreakerTimeout = TimeSpan.FromSeconds(2);
@@ -48,6 +50,19 @@ public sealed class ComponentOutboundResiliencyFixture(InfraFixture infra) : IAs
         }
 
         _resources.AddRedisStateStore(infra.RedisHost, ETagged);
+        foreach (var pubsub in (string[])[RetriedPubSub, UnprotectedPubSub])
+        {
+            var proxy = new TcpProxy(infra.AmqpPort);
+            _proxies[pubsub] = proxy;
+            // Publisher confirms, so a publish into a connection that is going away cannot pass for a success; a short
+            // reconnect wait, so the component's own publish retries (three attempts) end well within the outage.
+            _resources.AddRabbitMqPubSub(new UriBuilder(infra.AmqpUri) { Port = proxy.Port }.Uri.ToString(), pubsub, new Dictionary<string, string>
+            {
+                ["publisherConfirm"] = "true",
+                ["reconnectWaitSeconds"] = "200ms",
+            });
+        }
+
         _resources.AddFile("resiliency.yaml", $"""
             apiVersion: dapr.io/v1alpha1
             kind: Resiliency
@@ -85,6 +100,9 @@ public sealed class ComponentOutboundResiliencyFixture(InfraFixture infra) : IAs
                   {Guarded}:
                     outbound:
                       circuitBreaker: breaker
+                  {RetriedPubSub}:
+                    outbound:
+                      retry: patient
             """);
         Sidecar = await SidecarProcess.StartAsync(new SidecarProcessOptions
         {
@@ -149,7 +167,7 @@ public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliency
 
         Assert.Equal("\"survived\"", await GetAsync(ComponentOutboundResiliencyFixture.Retried, key));
         Assert.True(
-            await MetricAsync("dapr_resiliency_activations_total", ComponentOutboundResiliencyFixture.Retried, "retry") > 0,
+            await MetricAsync("dapr_resiliency_activations_total", StateTarget(ComponentOutboundResiliencyFixture.Retried), "retry") > 0,
             "retries should be counted as activations of the retry policy");
     }
 
@@ -201,7 +219,7 @@ public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliency
         }
 
         Assert.True(
-            await MetricAsync("dapr_resiliency_activations_total", ComponentOutboundResiliencyFixture.Bounded, "timeout") >= 1,
+            await MetricAsync("dapr_resiliency_activations_total", StateTarget(ComponentOutboundResiliencyFixture.Bounded), "timeout") >= 1,
             "the timeout should be counted as an activation of the timeout policy");
     }
 
@@ -223,8 +241,8 @@ public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliency
         Assert.StartsWith($"failed saving state in state store {store}: possible etag mismatch", message);
         // One retry of the "slow" policy alone would take a second.
         Assert.True(started.Elapsed < TimeSpan.FromMilliseconds(900), $"answered after {started.Elapsed}: the conflict was retried");
-        Assert.True(await MetricAsync("dapr_resiliency_count", store, "retry") >= 2, "the retry policy should apply to this store");
-        Assert.Equal(0, await MetricAsync("dapr_resiliency_activations_total", store, "retry"));
+        Assert.True(await MetricAsync("dapr_resiliency_count", StateTarget(store), "retry") >= 2, "the retry policy should apply to this store");
+        Assert.Equal(0, await MetricAsync("dapr_resiliency_activations_total", StateTarget(store), "retry"));
         Assert.Equal("1", await GetAsync(store, key));
     }
 
@@ -252,7 +270,7 @@ public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliency
             var (code, rejection) = await ErrorAsync(rejected, HttpStatusCode.InternalServerError);
             Assert.Equal("ERR_STATE_SAVE", code);
             Assert.Equal($"failed saving state in state store {store}: circuit breaker is open", rejection);
-            Assert.Equal(1, await MetricAsync("dapr_resiliency_cb_state", store, "circuitbreaker", "open"));
+            Assert.Equal(1, await MetricAsync("dapr_resiliency_cb_state", StateTarget(store), "circuitbreaker", "open"));
         }
         finally
         {
@@ -274,9 +292,77 @@ public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliency
 
         Assert.Equal(HttpStatusCode.NoContent, status);
         Assert.True(opened.Elapsed >= ComponentOutboundResiliencyFixture.BreakerTimeout, $"the breaker let a call through {opened.Elapsed} after opening");
-        Assert.Equal(1, await MetricAsync("dapr_resiliency_cb_state", store, "circuitbreaker", "closed"));
+        Assert.Equal(1, await MetricAsync("dapr_resiliency_cb_state", StateTarget(store), "circuitbreaker", "closed"));
         Assert.Equal("\"closed again\"", await GetAsync(store, key));
     }
+
+    [Fact]
+    public async Task PublishRetryPolicy_RidesOutABrokerOutage()
+    {
+        var pubsub = ComponentOutboundResiliencyFixture.RetriedPubSub;
+        var proxy = fixture.Proxy(pubsub);
+        using (var warm = await PublishAsync(pubsub))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, warm.StatusCode);
+        }
+
+        var outage = TimeSpan.FromSeconds(2);
+        proxy.Refusing = true;
+        proxy.CutConnections();
+        try
+        {
+            var started = Stopwatch.StartNew();
+            var publishing = PublishAsync(pubsub);
+            await Task.Delay(outage, Ct);
+            Assert.False(publishing.IsCompleted, "the publish should still be retrying while the broker is unreachable");
+            proxy.Refusing = false;
+
+            using var published = await publishing;
+
+            Assert.Equal(HttpStatusCode.NoContent, published.StatusCode);
+            Assert.True(started.Elapsed >= outage, $"answered after {started.Elapsed}, before the outage ended");
+        }
+        finally
+        {
+            proxy.Refusing = false;
+        }
+
+        Assert.True(
+            await MetricAsync("dapr_resiliency_activations_total", PubSubTarget(pubsub), "retry") > 0,
+            "retries should be counted as activations of the retry policy");
+    }
+
+    [Fact]
+    public async Task PublishWithoutAPolicy_TheSameOutage_Answers500()
+    {
+        var pubsub = ComponentOutboundResiliencyFixture.UnprotectedPubSub;
+        var proxy = fixture.Proxy(pubsub);
+        using (var warm = await PublishAsync(pubsub))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, warm.StatusCode);
+        }
+
+        proxy.Refusing = true;
+        proxy.CutConnections();
+        try
+        {
+            var started = Stopwatch.StartNew();
+            using var failed = await PublishAsync(pubsub);
+
+            var (code, message) = await ErrorAsync(failed, HttpStatusCode.InternalServerError);
+            Assert.Equal("ERR_PUBSUB_PUBLISH_MESSAGE", code);
+            Assert.StartsWith($"error when publishing to topic outages in pubsub {pubsub}: ", message);
+            // Only the component's own three attempts, not a policy's.
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"answered after {started.Elapsed}");
+        }
+        finally
+        {
+            proxy.Refusing = false;
+        }
+    }
+
+    private Task<HttpResponseMessage> PublishAsync(string pubsub) =>
+        Http.PostAsync($"v1.0/publish/{pubsub}/outages", new StringContent("""{"n":1}""", Encoding.UTF8, "application/json"), Ct);
 
     private static string NewKey() => Guid.NewGuid().ToString("N");
 
@@ -301,11 +387,16 @@ public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliency
         return (json.RootElement.GetProperty("errorCode").GetString()!, json.RootElement.GetProperty("message").GetString()!);
     }
 
+    // daprd's metric target names: the component type, then its name.
+    private static string StateTarget(string store) => "Statestore_" + store;
+
+    private static string PubSubTarget(string pubsub) => "Pubsub_" + pubsub;
+
     /// <summary>
-    /// The value of a resiliency metric for one state store's outbound target and policy (and status, when given),
+    /// The value of a resiliency metric for one component's outbound target and policy (and status, when given),
     /// summed over the remaining labels; 0 when no such series exists.
     /// </summary>
-    private async Task<double> MetricAsync(string metric, string store, string policy, string? status = null)
+    private async Task<double> MetricAsync(string metric, string target, string policy, string? status = null)
     {
         using var client = new HttpClient();
         var text = await client.GetStringAsync($"http://127.0.0.1:{fixture.Sidecar.MetricsPort}/metrics", Ct);
@@ -313,7 +404,7 @@ public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliency
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             if (line.StartsWith(metric + "{", StringComparison.Ordinal)
-                && line.Contains($"target=\"Statestore_{store}\"", StringComparison.Ordinal)
+                && line.Contains($"target=\"{target}\"", StringComparison.Ordinal)
                 && line.Contains("flow_direction=\"outbound\"", StringComparison.Ordinal)
                 && line.Contains($"policy=\"{policy}\"", StringComparison.Ordinal)
                 && (status is null || line.Contains($"status=\"{status}\"", StringComparison.Ordinal)))
