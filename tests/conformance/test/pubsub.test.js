@@ -74,9 +74,18 @@ async function subscribeAll(server, pubsub) {
   });
   await server.pubsub.subscribe(pubsub, topic(pubsub, "dead-letters-retry"), record("dead-letters-retry"));
   await server.pubsub.subscribe(pubsub, topic(pubsub, "bulk"), record("bulk"));
+  // Bulk subscriptions: daprd batches the messages and the SDK answers a status per entry.
+  const bulkOptions = { maxMessagesCount: 3, maxAwaitDurationMs: 300 };
+  await server.pubsub.subscribeBulk(pubsub, topic(pubsub, "bulk-subscribe"), record("bulk-subscribe"), bulkOptions);
+  await server.pubsub.subscribeBulk(
+    pubsub,
+    topic(pubsub, "bulk-subscribe-retry"),
+    record("bulk-subscribe-retry", (n) => (n < 2 ? RETRY : SUCCESS)),
+    bulkOptions,
+  );
 }
 
-const subscriptionsPerPubSub = 10;
+const subscriptionsPerPubSub = 12;
 
 before(async () => {
   const { amqpUri } = infra();
@@ -240,6 +249,21 @@ for (const pubsub of pubsubs) {
       assert.equal(data.length, 3);
       assert.deepEqual(data.filter((d) => typeof d === "object").sort((a, b) => a.n - b.n), [{ n: 1 }, { n: 3 }]);
       assert.ok(data.includes("two"));
+    });
+
+    test("subscribeBulk receives every event through daprd's bulk delivery, once", async () => {
+      const result = await publisher[pubsub].pubsub.publishBulk(pubsub, topic(pubsub, "bulk-subscribe"), [{ n: 1 }, { n: 2 }, { n: 3 }]);
+      assert.deepEqual(result.failedMessages, []);
+      const deliveries = await inbox(pubsub, "bulk-subscribe").waitFor(3);
+      assert.deepEqual(deliveries.map((d) => d.data.n).sort(), [1, 2, 3]);
+      await assertStaysAt(inbox(pubsub, "bulk-subscribe"), 3);
+    });
+
+    test("subscribeBulk: an entry answered RETRY is delivered again until SUCCESS", async () => {
+      await publisher[pubsub].pubsub.publish(pubsub, topic(pubsub, "bulk-subscribe-retry"), { again: true });
+      const deliveries = await inbox(pubsub, "bulk-subscribe-retry").waitFor(2);
+      assert.ok(deliveries.every((d) => d.data.again === true));
+      await assertStaysAt(inbox(pubsub, "bulk-subscribe-retry"), 2);
     });
 
     test("/v1.0/metadata lists the SDK's programmatic subscriptions with rules and dead-letter topics", async () => {
