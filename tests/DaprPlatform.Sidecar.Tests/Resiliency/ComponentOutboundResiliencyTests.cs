@@ -129,8 +129,8 @@ public sealed class ComponentOutboundResiliencyFixture(InfraFixture infra) : IAs
 }
 
 /// <summary>
-/// spec.targets.components.&lt;name&gt;.outbound policies applied to state calls end to end: through a real sidecar
-/// process to a real Redis, with the network between them failing.
+/// spec.targets.components.&lt;name&gt;.outbound policies applied to state and publish calls end to end: through a real sidecar
+/// process to a real Redis or RabbitMQ, with the network between them failing.
 /// </summary>
 public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliencyFixture fixture)
     : IClassFixture<ComponentOutboundResiliencyFixture>
@@ -144,26 +144,7 @@ public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliency
     {
         var proxy = fixture.Proxy(ComponentOutboundResiliencyFixture.Retried);
         var key = NewKey();
-        var outage = TimeSpan.FromMilliseconds(1500);
-        proxy.Refusing = true;
-        proxy.CutConnections();
-        try
-        {
-            var started = Stopwatch.StartNew();
-            var saving = SaveAsync(ComponentOutboundResiliencyFixture.Retried, key, "\"survived\"");
-            await Task.Delay(outage, Ct);
-            Assert.False(saving.IsCompleted, "the save should still be retrying while Redis is unreachable");
-            proxy.Refusing = false;
-
-            using var saved = await saving;
-
-            Assert.Equal(HttpStatusCode.NoContent, saved.StatusCode);
-            Assert.True(started.Elapsed >= outage, $"answered after {started.Elapsed}, before the outage ended");
-        }
-        finally
-        {
-            proxy.Refusing = false;
-        }
+        await AnswersAfterTheOutageAsync(proxy, TimeSpan.FromMilliseconds(1500), () => SaveAsync(ComponentOutboundResiliencyFixture.Retried, key, "\"survived\""));
 
         Assert.Equal("\"survived\"", await GetAsync(ComponentOutboundResiliencyFixture.Retried, key));
         Assert.True(
@@ -306,26 +287,8 @@ public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliency
             Assert.Equal(HttpStatusCode.NoContent, warm.StatusCode);
         }
 
-        var outage = TimeSpan.FromSeconds(2);
-        proxy.Refusing = true;
-        proxy.CutConnections();
-        try
-        {
-            var started = Stopwatch.StartNew();
-            var publishing = PublishAsync(pubsub);
-            await Task.Delay(outage, Ct);
-            Assert.False(publishing.IsCompleted, "the publish should still be retrying while the broker is unreachable");
-            proxy.Refusing = false;
-
-            using var published = await publishing;
-
-            Assert.Equal(HttpStatusCode.NoContent, published.StatusCode);
-            Assert.True(started.Elapsed >= outage, $"answered after {started.Elapsed}, before the outage ended");
-        }
-        finally
-        {
-            proxy.Refusing = false;
-        }
+        // Longer than the component's own publish retries, so only the policy can bridge it.
+        await AnswersAfterTheOutageAsync(proxy, TimeSpan.FromSeconds(2), () => PublishAsync(pubsub));
 
         Assert.True(
             await MetricAsync("dapr_resiliency_activations_total", PubSubTarget(pubsub), "retry") > 0,
@@ -354,6 +317,33 @@ public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliency
             Assert.StartsWith($"error when publishing to topic outages in pubsub {pubsub}: ", message);
             // Only the component's own three attempts, not a policy's.
             Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"answered after {started.Elapsed}");
+        }
+        finally
+        {
+            proxy.Refusing = false;
+        }
+    }
+
+    /// <summary>
+    /// Cuts the backend off for <paramref name="outage"/> while <paramref name="call"/> runs, and expects the call to be
+    /// still pending (retrying) when the backend comes back, then to succeed with 204.
+    /// </summary>
+    private static async Task AnswersAfterTheOutageAsync(TcpProxy proxy, TimeSpan outage, Func<Task<HttpResponseMessage>> call)
+    {
+        proxy.Refusing = true;
+        proxy.CutConnections();
+        try
+        {
+            var started = Stopwatch.StartNew();
+            var calling = call();
+            await Task.Delay(outage, Ct);
+            Assert.False(calling.IsCompleted, "the call should still be retrying while the backend is unreachable");
+            proxy.Refusing = false;
+
+            using var response = await calling;
+
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+            Assert.True(started.Elapsed >= outage, $"answered after {started.Elapsed}, before the outage ended");
         }
         finally
         {
