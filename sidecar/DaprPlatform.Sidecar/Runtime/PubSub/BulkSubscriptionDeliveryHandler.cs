@@ -21,7 +21,6 @@ public sealed partial class BulkSubscriptionDeliveryHandler(
     TimeProvider time,
     ILogger logger)
 {
-    private static readonly TimeSpan DeadLetterPublishTimeout = TimeSpan.FromSeconds(30);
 
     public AppSubscription Subscription => subscription;
 
@@ -230,28 +229,8 @@ public sealed partial class BulkSubscriptionDeliveryHandler(
         }
     }
 
-    private async Task<bool> TryDeadLetterAsync(PubSubMessage message, CancellationToken ct)
-    {
-        if (subscription.DeadLetterTopic is not { } deadLetterTopic || ct.IsCancellationRequested)
-        {
-            return false;
-        }
-
-        using var timeout = new CancellationTokenSource(DeadLetterPublishTimeout);
-        try
-        {
-            await publisher.PublishAsync(
-                subscription.PubsubName,
-                new PublishRequest(deadLetterTopic, message.Data, message.ContentType ?? "", message.Metadata),
-                timeout.Token);
-            return true;
-        }
-        catch (Exception e)
-        {
-            LogDeadLetterFailed(logger, message.Topic, deadLetterTopic, e.Message);
-            return false;
-        }
-    }
+    private Task<bool> TryDeadLetterAsync(PubSubMessage message, CancellationToken ct) =>
+        DeadLetters.TrySendAsync(publisher, subscription, message, logger, ct);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "error deserializing pubsub metadata of bulk subscription {Pubsub}/{Topic}: {Error}")]
     private static partial void LogBadMetadata(ILogger logger, string pubsub, string topic, string error);
@@ -270,7 +249,4 @@ public sealed partial class BulkSubscriptionDeliveryHandler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "bulk delivery to topic {Topic}: {Count} entries need a retry, first error: {Reason}")]
     private static partial void LogRetriable(ILogger logger, string topic, int count, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "error sending message to dead letter, origin topic: {Topic} dead letter topic {DeadLetterTopic} err: {Error}")]
-    private static partial void LogDeadLetterFailed(ILogger logger, string topic, string deadLetterTopic, string error);
 }

@@ -25,7 +25,6 @@ public sealed partial class SubscriptionDeliveryHandler(
     public const string ContentTypeMetadataKey = "content-type";
     private const string DefaultContentType = "application/json";
     private const string BinaryCloudEventHeaderPrefix = "ce_";
-    private static readonly TimeSpan DeadLetterPublishTimeout = TimeSpan.FromSeconds(30);
 
     public AppSubscription Subscription => subscription;
 
@@ -153,33 +152,8 @@ public sealed partial class SubscriptionDeliveryHandler(
             : new PubSubDeliveryException(error.Message);
     }
 
-    /// <summary>
-    /// daprd's sendToDeadLetter: the original payload and metadata, published to the dead-letter topic on the same
-    /// pub/sub through the publish adapter (scoping and outbound policy apply). Skipped while stopping.
-    /// </summary>
-    private async Task<bool> TryDeadLetterAsync(PubSubMessage message, CancellationToken ct)
-    {
-        if (subscription.DeadLetterTopic is not { } deadLetterTopic || ct.IsCancellationRequested)
-        {
-            return false;
-        }
-
-        // The delivery's own token may be spent by the inbound policy; the publish gets a bounded budget of its own.
-        using var timeout = new CancellationTokenSource(DeadLetterPublishTimeout);
-        try
-        {
-            await publisher.PublishAsync(
-                subscription.PubsubName,
-                new PublishRequest(deadLetterTopic, message.Data, message.ContentType ?? "", message.Metadata),
-                timeout.Token);
-            return true;
-        }
-        catch (Exception e)
-        {
-            LogDeadLetterFailed(logger, message.Topic, deadLetterTopic, e.Message);
-            return false;
-        }
-    }
+    private Task<bool> TryDeadLetterAsync(PubSubMessage message, CancellationToken ct) =>
+        DeadLetters.TrySendAsync(publisher, subscription, message, logger, ct);
 
     // A binary message carries its CloudEvent attributes as "ce_*" metadata (Kafka-style binary mode).
     private static JsonDocument BinaryCloudEvent(Dictionary<string, string> metadata, string contentType)
@@ -239,7 +213,4 @@ public sealed partial class SubscriptionDeliveryHandler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "encountered a retriable error while publishing a subscribed message to topic {Topic}, err: {Reason}")]
     private static partial void LogRetriable(ILogger logger, string topic, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "error sending message to dead letter, origin topic: {Topic} dead letter topic {DeadLetterTopic} err: {Error}")]
-    private static partial void LogDeadLetterFailed(ILogger logger, string topic, string deadLetterTopic, string error);
 }
