@@ -114,6 +114,23 @@ public sealed class BulkSubscribeInMemoryTests
     }
 
     [Fact]
+    public async Task RawPayloadEntry_CarriesTheBytesAsBase64()
+    {
+        var subscription = """
+            [{"pubsubname":"pubsub","topic":"raw","route":"/raw","metadata":{"rawPayload":"true"},
+              "bulkSubscribe":{"enabled":true,"maxMessagesCount":5,"maxAwaitDurationMs":50}}]
+            """;
+        await using var node = await StartAsync(subscription, 1);
+        node.App.Decide = batch => BulkBatches.Answer(batch, _ => "SUCCESS");
+
+        await node.Sidecar.PublishOkAsync("pubsub", "raw", "not a cloud event", "text/plain", "?metadata.rawPayload=true");
+
+        var entry = Assert.Single((await node.App.NextAsync("/raw")).Entries());
+        Assert.Equal("not a cloud event", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(entry.GetProperty("event").GetString()!)));
+        Assert.False(string.IsNullOrEmpty(entry.GetProperty("contentType").GetString()));
+    }
+
+    [Fact]
     public async Task DeclarativeBulkSubscription_IsDeliveredInBulk()
     {
         const string Yaml = """
