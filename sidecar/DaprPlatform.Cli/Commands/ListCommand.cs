@@ -40,7 +40,9 @@ internal static class ListCommand
             throw new CliUsageException($"invalid output format \"{format}\": use json or table");
         }
 
-        var registered = AppRegistryReader.Read(environment.DevHome, Signals.IsAlive);
+        var registered = AppRegistryReader.Read(environment.DevHome, Signals.IsAlive)
+            .Where(app => app.DaprdPid is not { } pid || !Signals.StartedAfter(pid, app.StartedAt))
+            .ToList();
         var token = environment.Variable("DAPR_API_TOKEN");
         var rows = await Task.WhenAll(registered.Select(app => DescribeAsync(app, token)));
         environment.Out.Write(format == "json" ? Json(rows) : Table(rows, DateTimeOffset.Now));

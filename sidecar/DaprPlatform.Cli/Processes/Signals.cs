@@ -32,6 +32,28 @@ internal static partial class Signals
     }
 
     /// <summary>
+    /// True when the process with <paramref name="pid"/> started well after <paramref name="registeredAt"/>: the
+    /// pid was reused, so the registry entry belongs to a sidecar that died without removing it (killed, say).
+    /// </summary>
+    public static bool StartedAfter(int pid, DateTimeOffset? registeredAt)
+    {
+        if (registeredAt is not { } at)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.StartTime.ToUniversalTime() > at.UtcDateTime + TimeSpan.FromSeconds(5);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// True while a process of the group is alive. On Linux zombies are skipped: orphans re-parented to a slow
     /// init can linger as zombies for seconds after they died.
     /// </summary>
