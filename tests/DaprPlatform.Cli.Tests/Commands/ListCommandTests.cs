@@ -15,9 +15,13 @@ public sealed class ListCommandTests : IDisposable
     [Fact]
     public async Task Lists_live_registered_sidecars_as_json()
     {
-        // This test process stands in for a live sidecar; pid 2^22+1 is above Linux's pid_max, so never alive.
-        _temp.File("registry/orders/a1.json", $$"""{"appId":"orders","httpPort":1,"pid":{{Environment.ProcessId}},"startedAt":"2026-11-21T05:00:00Z"}""");
+        // This test process stands in for a live sidecar that registered as it started; pid 2^22+1 is above Linux's
+        // pid_max, so never alive; "reused" names this live pid but was written long before it started (a killed
+        // sidecar whose pid came back), so it is not listed either.
+        var started = System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime().ToString("O");
+        _temp.File("registry/orders/a1.json", $$"""{"appId":"orders","httpPort":1,"pid":{{Environment.ProcessId}},"startedAt":"{{started}}"}""");
         _temp.File("registry/gone/b2.json", """{"appId":"gone","httpPort":2,"pid":4194305}""");
+        _temp.File("registry/reused/c3.json", $$"""{"appId":"reused","httpPort":3,"pid":{{Environment.ProcessId}},"startedAt":"2020-01-01T00:00:00Z"}""");
         var cli = new InProcessCli(_temp.Path, new Dictionary<string, string> { [CliEnvironment.DevHomeVariable] = _temp.Path });
 
         var exitCode = await cli.RunAsync("list", "-o", "json");
