@@ -53,9 +53,10 @@ public sealed partial class ComponentRegistry(
                 }
 
                 IAsyncDisposable instance;
+                ComponentMetadata metadata;
                 try
                 {
-                    var metadata = await ResolveMetadataAsync(resource, secretStores, options, cancellationToken);
+                    metadata = await ResolveMetadataAsync(resource, secretStores, options, cancellationToken);
                     var context = new ComponentContext(resource, metadata, options, services);
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     timeout.CancelAfter(resource.InitTimeout > TimeSpan.Zero ? resource.InitTimeout : TimeSpan.FromSeconds(5));
@@ -81,8 +82,7 @@ public sealed partial class ComponentRegistry(
                 switch (instance)
                 {
                     case IStateStore state:
-                        var meta = new ComponentMetadata(resource.Metadata.Where(m => m.Value is not null).ToDictionary(m => m.Name, m => m.Value!), resource.SourceFile);
-                        var isActor = meta.GetBool("actorStateStore", false);
+                        var isActor = metadata.GetBool("actorStateStore", false);
                         if (isActor && ++actorStores > 1)
                         {
                             throw new ResourceException(resource.SourceFile, "spec.metadata.actorStateStore", "only one state store may be the actor state store");
@@ -91,7 +91,7 @@ public sealed partial class ComponentRegistry(
                         StateKeys keys;
                         try
                         {
-                            keys = new StateKeys(meta.GetString("keyPrefix"), options.AppId, resource.Name, options.ExplicitNamespace);
+                            keys = new StateKeys(metadata.GetString("keyPrefix"), options.AppId, resource.Name, options.ExplicitNamespace);
                         }
                         catch (ArgumentException e)
                         {
