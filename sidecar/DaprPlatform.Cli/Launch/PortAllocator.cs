@@ -5,18 +5,31 @@ namespace DaprPlatform.Cli.Launch;
 
 /// <summary>
 /// Picks the ports of a launch: given ports are checked to be free (as `dapr run` does), missing ones are chosen by
-/// the kernel. Ports handed out stay reserved in this allocator, so several sidecars started together never collide.
+/// the kernel. Ports handed out stay reserved in this allocator, so several sidecars started together never collide,
+/// and the apps' own ports are reserved up front: an app binds its port only after its sidecar is healthy, so until
+/// then the kernel would happily offer it to a sidecar.
 /// </summary>
-internal sealed class PortAllocator
+internal sealed class PortAllocator(IEnumerable<int?>? appPorts = null)
 {
-    private readonly HashSet<int> _handedOut = [];
+    private readonly HashSet<int> _handedOut = [.. (appPorts ?? []).OfType<int>()];
     private readonly Lock _gate = new();
 
-    public AppPorts Allocate(AppLaunchSpec spec) => new(
-        Take("daprHTTPPort", spec.HttpPort),
-        Take("daprGRPCPort", spec.GrpcPort),
-        Take("daprInternalGRPCPort", spec.InternalGrpcPort),
-        Take("metricsPort", spec.MetricsPort));
+    public AppPorts Allocate(AppLaunchSpec spec)
+    {
+        if (spec.AppPort is { } appPort)
+        {
+            lock (_gate)
+            {
+                _handedOut.Add(appPort);
+            }
+        }
+
+        return new(
+            Take("daprHTTPPort", spec.HttpPort),
+            Take("daprGRPCPort", spec.GrpcPort),
+            Take("daprInternalGRPCPort", spec.InternalGrpcPort),
+            Take("metricsPort", spec.MetricsPort));
+    }
 
     private int Take(string name, int? requested)
     {

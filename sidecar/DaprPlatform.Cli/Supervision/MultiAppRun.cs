@@ -57,7 +57,7 @@ internal sealed class MultiAppRun(CliEnvironment environment, LaunchSettings set
 
     private bool Prepare(string runFile, IReadOnlyList<AppLaunchSpec> specs, List<AppInstance> instances)
     {
-        var allocator = new PortAllocator();
+        var allocator = new PortAllocator(specs.Select(s => s.AppPort));
         var startedAt = DateTime.Now;
         foreach (var spec in specs)
         {

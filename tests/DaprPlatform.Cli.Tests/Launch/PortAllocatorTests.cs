@@ -48,4 +48,25 @@ public sealed class PortAllocatorTests
 
         Assert.Equal(free, ports.Grpc);
     }
+
+    [Fact]
+    public void The_apps_own_port_is_never_handed_to_a_sidecar()
+    {
+        var appPort = FreeLoopbackPort();
+
+        var sameApp = Assert.Throws<PortUnavailableException>(() =>
+            new PortAllocator().Allocate(new AppLaunchSpec { AppId = "x", WorkingDirectory = "/", AppPort = appPort, HttpPort = appPort }));
+        var laterApp = Assert.Throws<PortUnavailableException>(() =>
+            new PortAllocator([appPort]).Allocate(new AppLaunchSpec { AppId = "first", WorkingDirectory = "/", GrpcPort = appPort }));
+
+        Assert.Contains($"Port {appPort} is not available", sameApp.Message, StringComparison.Ordinal);
+        Assert.Contains($"Port {appPort} is not available", laterApp.Message, StringComparison.Ordinal);
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
 }
