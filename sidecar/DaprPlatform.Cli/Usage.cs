@@ -9,7 +9,8 @@ internal static class Usage
 {
     public static string Root => """
         dapr-dev: the Dapr CLI's run/stop/list for DaprPlatform, with its own daprd-compatible sidecar.
-        No Docker, no `dapr init`: ./dapr-dev builds the sidecar and this CLI once (into .artifacts/).
+        No Docker, no `dapr init`: ./dapr-dev builds the sidecar and this CLI once (into .artifacts/);
+        `./dapr-dev build` does only that and prints where daprd is.
 
         Usage:
           dapr-dev [command]
@@ -26,7 +27,7 @@ internal static class Usage
 
         Environment:
           DAPR_DEV_HOME     run state and the app registry (default ~/.dapr-dev)
-          DAPR_DEV_DAPRD    the daprd.dll to run (./dapr-dev sets it)
+          DAPR_DEV_DAPRD    the daprd.dll to run (./dapr-dev sets it to .artifacts/daprd/daprd.dll)
           DAPR_DEV_INFRA_DIR  where up --infra keeps the servers' data (default .dapr-dev/infra)
           DAPR_API_TOKEN, APP_API_TOKEN and every other variable reach both the sidecars and the apps
 

@@ -52,6 +52,19 @@ public sealed class SidecarProcess : IAsyncDisposable
     /// <summary>The sidecar's recent output.</summary>
     public string Output => _process.Output;
 
+    /// <summary>
+    /// .NET runtime settings every sidecar starts with unless the test or the caller's environment sets them, as
+    /// ./dapr-dev starts them (sidecar/DaprPlatform.Cli/Launch/SidecarRuntimeTuning.cs says why).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> RuntimeTuning { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["DOTNET_GCgen0size"] = "0x200000",
+    };
+
+    /// <summary>The daprd.dll this test run starts: <see cref="SidecarDllVariable"/> (./test.sh sets it to the published sidecar), else <see cref="DefaultSidecarDllPath"/>.</summary>
+    public static string SidecarDllPath =>
+        System.Environment.GetEnvironmentVariable(SidecarDllVariable) is { Length: > 0 } configured ? configured : DefaultSidecarDllPath;
+
     /// <summary>The daprd.dll built in the same configuration as the running tests.</summary>
     public static string DefaultSidecarDllPath
     {
@@ -64,9 +77,7 @@ public sealed class SidecarProcess : IAsyncDisposable
 
     public static async Task<SidecarProcess> StartAsync(SidecarProcessOptions options, CancellationToken cancellationToken = default)
     {
-        var dll = options.SidecarDllPath
-            ?? System.Environment.GetEnvironmentVariable(SidecarDllVariable)
-            ?? DefaultSidecarDllPath;
+        var dll = options.SidecarDllPath ?? SidecarDllPath;
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException(
@@ -107,6 +118,13 @@ public sealed class SidecarProcess : IAsyncDisposable
         SetIfGiven(environment, "APP_API_TOKEN", options.AppApiToken);
         SetIfGiven(environment, "NAMESPACE", options.Namespace);
         SetIfGiven(environment, "DAPR_DEV_HOME", options.DaprDevHome);
+        foreach (var (name, value) in RuntimeTuning)
+        {
+            if (System.Environment.GetEnvironmentVariable(name) is null)
+            {
+                environment.TryAdd(name, value);
+            }
+        }
 
         var process = ManagedProcess.Start("dotnet", arguments, environment, options.WorkingDirectory);
         var sidecar = new SidecarProcess(options, process, httpPort, grpcPort, internalPort, metricsPort);

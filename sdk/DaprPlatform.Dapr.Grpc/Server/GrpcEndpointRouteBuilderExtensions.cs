@@ -36,8 +36,8 @@ public static class GrpcEndpointRouteBuilderExtensions
         UnknownServiceMapped.Add(endpoints, new object());
         var pattern = RoutePatternFactory.Parse(
             "/{unimplementedService}/{unimplementedMethod}",
-            defaults: null,
-            parameterPolicies: new { unimplementedService = new GrpcContentTypeRouteConstraint() });
+            defaults: (RouteValueDictionary?)null,
+            parameterPolicies: new RouteValueDictionary { ["unimplementedService"] = new GrpcContentTypeRouteConstraint() });
         endpoints.Map(pattern, context => GrpcUnimplemented.RespondAsync(context, "Service is unimplemented."))
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Post]))
             .WithDisplayName("gRPC - unimplemented service")

@@ -31,8 +31,8 @@ public sealed class GrpcServiceEndpointBuilder : IEndpointConventionBuilder
 
         var unknownMethod = RoutePatternFactory.Parse(
             $"/{serviceName}/{{unimplementedMethod}}",
-            defaults: null,
-            parameterPolicies: new { unimplementedMethod = new GrpcContentTypeRouteConstraint() });
+            defaults: (RouteValueDictionary?)null,
+            parameterPolicies: new RouteValueDictionary { ["unimplementedMethod"] = new GrpcContentTypeRouteConstraint() });
         Track(endpoints.Map(unknownMethod, context => GrpcUnimplemented.RespondAsync(context, "Method is unimplemented."))
             .WithMetadata(PostOnly)
             .WithDisplayName($"gRPC - unimplemented method of {serviceName}")

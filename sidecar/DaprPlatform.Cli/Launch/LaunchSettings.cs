@@ -17,7 +17,9 @@ internal sealed record LaunchSettings(
         FindDotnet(environment),
         FindDaprd(environment),
         environment.Variables,
-        DevComponents.SidecarDefaults(environment.RepositoryRoot));
+        DevComponents.SidecarDefaults(environment.RepositoryRoot)
+            .Concat(SidecarRuntimeTuning.Environment)
+            .ToDictionary(StringComparer.Ordinal));
 
     private static string FindDaprd(CliEnvironment environment)
     {
@@ -33,12 +35,12 @@ internal sealed record LaunchSettings(
         var candidates = new List<string>
         {
             Path.Combine(own, "daprd.dll"),
-            // .artifacts layout: bin/DaprPlatform.Cli/release → bin/DaprPlatform.Sidecar/release
-            Path.Combine(own, "..", "..", "DaprPlatform.Sidecar", Path.GetFileName(own), "daprd.dll"),
+            // .artifacts layout: bin/DaprPlatform.Cli/release → daprd (the published sidecar, see ./dapr-dev)
+            Path.Combine(own, "..", "..", "..", "daprd", "daprd.dll"),
         };
         if (environment.RepositoryRoot is { } repo)
         {
-            candidates.Add(Path.Combine(repo, ".artifacts", "bin", "DaprPlatform.Sidecar", "release", "daprd.dll"));
+            candidates.Add(Path.Combine(repo, ".artifacts", "daprd", "daprd.dll"));
             foreach (var configuration in new[] { "Release", "Debug" })
             {
                 candidates.Add(Path.Combine(repo, "sidecar", "DaprPlatform.Sidecar", "bin", configuration, "net10.0", "daprd.dll"));

@@ -36,7 +36,7 @@ public static class MetadataEndpoints
         var componentArray = new JsonArray();
         foreach (var resource in components.Loaded)
         {
-            componentArray.Add(new JsonObject
+            componentArray.Add((JsonNode)new JsonObject
             {
                 ["name"] = resource.Name,
                 ["type"] = resource.Type,
@@ -65,7 +65,7 @@ public static class MetadataEndpoints
                 subscription["rules"] = new JsonArray(s.Rules.Select(r => (JsonNode)new JsonObject { ["match"] = r.Match, ["path"] = r.Path }).ToArray());
             }
 
-            subscriptions.Add(subscription);
+            subscriptions.Add((JsonNode)subscription);
         }
 
         var app = new JsonObject

@@ -35,7 +35,7 @@ public static class SecretsEndpoints
             throw DaprErrors.SecretGet(key, storeName, e.Message).ToException();
         }
 
-        return TypedResults.Ok(secret);
+        return TypedResults.Json(secret, SecretsJsonContext.Default.IReadOnlyDictionaryStringString);
     }
 
     private static async Task<IResult> BulkAsync(
@@ -56,7 +56,7 @@ public static class SecretsEndpoints
 
         // daprd silently leaves out what the scopes deny.
         var allowed = secrets.Where(s => IsAllowed(resources.Configuration, storeName, s.Key)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
-        return TypedResults.Ok(allowed);
+        return TypedResults.Json(allowed, SecretsJsonContext.Default.DictionaryStringIReadOnlyDictionaryStringString);
     }
 
     private static SecretStoreEntry Resolve(ComponentRegistry components, string storeName)

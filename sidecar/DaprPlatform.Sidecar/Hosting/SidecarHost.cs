@@ -60,7 +60,6 @@ public static class SidecarHost
         var resources = app.Services.GetRequiredService<LoadedResources>();
         startup.Registry = await ComponentRegistry.CreateAsync(resources.Components, options, app.Services, cancellationToken);
         app.Services.GetRequiredService<RuntimeMetadata>().ComponentsReady = true;
-        app.Lifetime.ApplicationStopped.Register(() => startup.Registry.DisposeAsync().AsTask().GetAwaiter().GetResult());
     }
 
     private static void ConfigureKestrel(IWebHostBuilder webHost, SidecarOptions options)
@@ -119,8 +118,12 @@ public static class SidecarHost
     }
 }
 
-/// <summary>Holds the components loaded at start-up for the services that need them.</summary>
-public sealed class StartupComponents
+/// <summary>
+/// Holds the components loaded at start-up for the services that need them, and closes them when the host is
+/// disposed (after it stopped). Closing is awaited there rather than blocked on in an ApplicationStopped callback,
+/// which could wait forever for a continuation queued behind the blocked thread.
+/// </summary>
+public sealed class StartupComponents : IAsyncDisposable
 {
     private ComponentRegistry? _registry;
 
@@ -129,4 +132,6 @@ public sealed class StartupComponents
         get => _registry ?? throw new InvalidOperationException("components are not loaded yet");
         set => _registry = value;
     }
+
+    public ValueTask DisposeAsync() => _registry?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

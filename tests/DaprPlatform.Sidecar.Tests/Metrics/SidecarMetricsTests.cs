@@ -1,3 +1,4 @@
+using System.Globalization;
 using DaprPlatform.Sidecar.Hosting;
 using DaprPlatform.Sidecar.Resources;
 using DaprPlatform.Sidecar.Runtime.Metrics;
@@ -116,8 +117,29 @@ public sealed class SidecarMetricsTests
         metrics.RecordHttpServerRequest("GET", "/", 200, 1);
         metrics.RecordDelivery("pubsub", "orders", PubSubDeliveryResult.Success);
 
-        Assert.Equal("", metrics.RenderPrometheus());
+        Assert.DoesNotContain(Lines(metrics), line => line.Contains("dapr_", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void ProcessFigures_AreRenderedWhenScraped()
+    {
+        var metrics = Metrics();
+        var before = Value(Lines(metrics), "dotnet_gc_allocated_bytes_total");
+        GC.Collect(); // the heap figures are those of the last collection
+        var lines = Lines(metrics);
+
+        Assert.True(Value(lines, "process_resident_memory_bytes") > 1 << 20);
+        Assert.True(Value(lines, "process_cpu_seconds_total") > 0);
+        Assert.True(Value(lines, "dotnet_gc_allocated_bytes_total") > 0);
+        Assert.True(Value(lines, "dotnet_gc_allocated_bytes_total") >= before);
+        Assert.True(Value(lines, "dotnet_gc_committed_bytes") > 0);
+        Assert.Contains("# TYPE dotnet_gc_collections_total counter", lines);
+        Assert.Contains(lines, line => line.StartsWith("dotnet_gc_collections_total{generation=\"0\"} ", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("dotnet_gc_collections_total{generation=\"2\"} ", StringComparison.Ordinal));
+    }
+
+    private static double Value(string[] lines, string name) =>
+        double.Parse(lines.Single(line => line.StartsWith(name + " ", StringComparison.Ordinal))[(name.Length + 1)..], CultureInfo.InvariantCulture);
 
     [Theory]
     [InlineData("/v1.0/state/store/key1", "/v1.0/state/store")]

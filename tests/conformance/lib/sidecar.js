@@ -8,10 +8,14 @@ import { sleep } from "./wait.js";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** The daprd.dll ./test.sh builds (Release); DAPRPLATFORM_SIDECAR_DLL overrides it, as for the .NET tests. */
+/** The sidecar build output; ./test.sh points DAPRPLATFORM_SIDECAR_DLL at the published one, as for the .NET tests. */
 export const sidecarDll =
   process.env.DAPRPLATFORM_SIDECAR_DLL ??
   path.join(repoRoot, "sidecar", "DaprPlatform.Sidecar", "bin", "Release", "net10.0", "daprd.dll");
+
+// .NET runtime settings every sidecar starts with unless set, as ./dapr-dev starts them
+// (sidecar/DaprPlatform.Cli/Launch/SidecarRuntimeTuning.cs says why).
+const runtimeTuning = { DOTNET_GCgen0size: "0x200000" };
 
 // Sidecars register their apps for name resolution under DAPR_DEV_HOME; ./test.sh gives the run one of its own.
 // Run alone, this process gets a private one, never the developer's ~/.dapr-dev.
@@ -57,7 +61,7 @@ export async function startSidecar({
   }
   argv.push(...args);
 
-  const sidecar = new Sidecar(appId, argv, { ...process.env, ...env }, ports);
+  const sidecar = new Sidecar(appId, argv, { ...runtimeTuning, ...process.env, ...env }, ports);
   try {
     await sidecar.waitUntilReady(startupTimeoutMs);
   } catch (error) {

@@ -281,6 +281,7 @@ public sealed class SidecarMetrics
             family.Render(output);
         }
 
+        ProcessMetrics.Render(output);
         return output.ToString();
     }
 

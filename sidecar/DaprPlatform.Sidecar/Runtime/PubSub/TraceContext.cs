@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 
 namespace DaprPlatform.Sidecar.Runtime.PubSub;
 
@@ -55,10 +54,12 @@ public sealed record TraceContext(string TraceParent, string TraceState)
 
     private static string NewHex(int bytes)
     {
+        // Trace ids must be unique, not secret (W3C Trace Context; .NET's own ActivityTraceId is made the same
+        // way). The cryptographic generator would load OpenSSL into every sidecar, about 5 MB of resident memory.
         Span<byte> buffer = stackalloc byte[bytes];
         do
         {
-            RandomNumberGenerator.Fill(buffer);
+            Random.Shared.NextBytes(buffer);
         }
         while (buffer.IndexOfAnyExcept((byte)0) < 0);
 

@@ -1,0 +1,15 @@
+namespace DaprPlatform.Cli.Launch;
+
+/// <summary>
+/// .NET runtime settings every sidecar starts with unless the caller set them. The GC's gen0 budget has no
+/// runtimeconfig knob, only this variable; tests/DaprPlatform.Testing/SidecarProcess.cs starts sidecars the same way.
+/// </summary>
+internal static class SidecarRuntimeTuning
+{
+    public static IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        // The workstation GC sizes gen0 from the L3 cache (tens of MB); a proxy's garbage is short-lived, and a
+        // 2 MB budget keeps a loaded sidecar about 20 MB smaller at the same CPU per request (docs/benchmarks.md).
+        ["DOTNET_GCgen0size"] = "0x200000",
+    };
+}
