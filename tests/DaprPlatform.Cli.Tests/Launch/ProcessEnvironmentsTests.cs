@@ -78,4 +78,25 @@ public sealed class ProcessEnvironmentsTests
         Assert.False(env.ContainsKey("DEBUG"));
         Assert.False(env.ContainsKey("ASPNETCORE_URLS"));
     }
+
+    [Fact]
+    public void Sidecars_start_with_the_runtime_tuning_unless_the_caller_set_it_and_apps_never_get_it()
+    {
+        var spec = new AppLaunchSpec { AppId = "orders", WorkingDirectory = "/" };
+        var daprd = Path.GetTempFileName();
+        try
+        {
+            var settings = LaunchSettings.From(new CliEnvironment(
+                TextWriter.Null, TextWriter.Null, new Dictionary<string, string>(Caller) { [CliEnvironment.DaprdVariable] = daprd }, "/"));
+            var callersOwn = new Dictionary<string, string>(Caller) { ["DOTNET_GCgen0size"] = "0x1000000" };
+
+            Assert.Equal("0x200000", ProcessEnvironments.ForSidecar(spec, Caller, settings.SidecarDefaults)["DOTNET_GCgen0size"]);
+            Assert.Equal("0x1000000", ProcessEnvironments.ForSidecar(spec, callersOwn, settings.SidecarDefaults)["DOTNET_GCgen0size"]);
+            Assert.False(ProcessEnvironments.ForApp(spec, Ports, Caller).ContainsKey("DOTNET_GCgen0size"));
+        }
+        finally
+        {
+            File.Delete(daprd);
+        }
+    }
 }
