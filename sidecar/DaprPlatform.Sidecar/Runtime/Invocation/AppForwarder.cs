@@ -15,7 +15,7 @@ public sealed class AppForwarder(AppChannel channel)
     /// <summary>The request to the app: same verb, the method as path plus the caller's query, headers passed on.</summary>
     public HttpRequestMessage CreateRequest(HttpRequest incoming, string method, HttpContent? body, bool keepIdentity, TraceContext trace)
     {
-        var request = channel.CreateRequest(new HttpMethod(incoming.Method), "/" + MethodPath.Escape(method) + incoming.QueryString.Value);
+        var request = channel.CreateRequest(HttpMethod.Parse(incoming.Method), "/" + MethodPath.Escape(method) + incoming.QueryString.Value);
         request.Content = body;
         InvocationHeaders.CopyRequestHeaders(incoming.Headers, request, keepIdentity);
         InvocationHeaders.StampTrace(request, trace);

@@ -179,7 +179,7 @@ public sealed partial class ServiceInvoker(
             throw new PermanentFailureException("name resolution failed", new InvocationFailedException($"couldn't find service: {call.AppId}"));
         }
 
-        using var request = new HttpRequestMessage(new HttpMethod(call.Request.Method), PeerClient.InvokeUri(peer.Host, peer.Port, call.Method, call.Request.QueryString.Value))
+        using var request = new HttpRequestMessage(HttpMethod.Parse(call.Request.Method), PeerClient.InvokeUri(peer.Host, peer.Port, call.Method, call.Request.QueryString.Value))
         {
             Content = call.CreateBody(),
         };
