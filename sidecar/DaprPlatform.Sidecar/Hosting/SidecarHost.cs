@@ -17,7 +17,14 @@ public static class SidecarHost
     public static WebApplication Build(SidecarOptions options, LoadedResources resources, Action<IServiceCollection>? configure = null)
     {
         options = InvocationServices.WithInternalPort(options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "daprd" });
+        // daprd is configured by its flags only: the content root is the sidecar's own directory (an app's
+        // appsettings.json in the working directory must not reach it), and nothing is watched for changes.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ApplicationName = "daprd",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         ConfigureLogging(builder.Logging, options);
         ConfigureKestrel(builder.WebHost, options);
 
