@@ -1,4 +1,3 @@
-
 namespace DaprPlatform.Sidecar.Runtime.PubSub;
 
 /// <summary>
