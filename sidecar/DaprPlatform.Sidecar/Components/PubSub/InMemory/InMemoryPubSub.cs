@@ -4,13 +4,16 @@ using System.Threading.Channels;
 namespace DaprPlatform.Sidecar.Components.PubSub.InMemory;
 
 /// <summary>
-/// pubsub.in-memory: an in-process bus of this sidecar. Each subscription gets its own queue and one consumer loop;
-/// a message whose handler throws is retried after a pause (the in-memory component has no broker to nack to), so
-/// delivery stays at-least-once while the sidecar runs.
+/// pubsub.in-memory: an in-process bus of this sidecar. Each subscription gets its own queue and one consumer loop
+/// that hands messages over one at a time. It has no broker to give a failed message back to, so, like daprd's
+/// component, it tries a message whose handler fails up to <see cref="Attempts"/> times, 100 ms apart, then drops it.
 /// </summary>
 public sealed partial class InMemoryPubSub(ILogger logger) : IPubSub
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    /// <summary>How often a message is handed over before it is dropped (daprd's in-memory component: 10).</summary>
+    public const int Attempts = 10;
+
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
     private readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
 
     public PubSubFeatures Features => PubSubFeatures.SubscribeWildcards;
@@ -44,8 +47,11 @@ public sealed partial class InMemoryPubSub(ILogger logger) : IPubSub
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery on topic {Topic} failed, retrying: {Error}")]
-    private static partial void LogRetry(ILogger logger, string topic, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery on topic {Topic} failed (attempt {Attempt} of {Attempts}): {Error}")]
+    private static partial void LogAttemptFailed(ILogger logger, string topic, int attempt, int attempts, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery on topic {Topic} failed {Attempts} times; the message is dropped")]
+    private static partial void LogDropped(ILogger logger, string topic, int attempts);
 
     private sealed class Subscription(InMemoryPubSub owner, string topic, PubSubHandler handler) : IAsyncDisposable
     {
@@ -82,7 +88,7 @@ public sealed partial class InMemoryPubSub(ILogger logger) : IPubSub
         {
             await foreach (var message in Queue.Reader.ReadAllAsync(_stop.Token))
             {
-                while (true)
+                for (var attempt = 1; ; attempt++)
                 {
                     try
                     {
@@ -91,7 +97,13 @@ public sealed partial class InMemoryPubSub(ILogger logger) : IPubSub
                     }
                     catch (Exception e) when (!_stop.IsCancellationRequested)
                     {
-                        LogRetry(owner._logger, message.Topic, e.Message);
+                        LogAttemptFailed(owner._logger, message.Topic, attempt, Attempts, e.Message);
+                        if (attempt == Attempts)
+                        {
+                            LogDropped(owner._logger, message.Topic, Attempts);
+                            break;
+                        }
+
                         await Task.Delay(RetryDelay, _stop.Token);
                     }
                 }
