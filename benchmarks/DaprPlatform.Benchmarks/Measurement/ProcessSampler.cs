@@ -1,4 +1,5 @@
 using System.Globalization;
+using DaprPlatform.Testing;
 
 namespace DaprPlatform.Benchmarks.Measurement;
 
@@ -13,7 +14,8 @@ public sealed class ProcessSampler : IAsyncDisposable
     // USER_HZ: the unit of utime/stime; 100 on every Linux configuration .NET supports.
     private const double ClockTicksPerSecond = 100.0;
 
-    private readonly IReadOnlyList<(string Name, int Pid)> _processes;
+    private readonly IReadOnlyList<SampledProcess> _processes;
+    private readonly Task<GcFigures?>[] _gcAtStart;
     private readonly long[] _peakRssKb;
     private readonly long[] _peakThreads;
     private readonly long[] _cpuTicksAtStart;
@@ -21,9 +23,10 @@ public sealed class ProcessSampler : IAsyncDisposable
     private readonly DateTime _startedAt = DateTime.UtcNow;
     private readonly Task _loop;
 
-    public ProcessSampler(IReadOnlyList<(string Name, int Pid)> processes)
+    public ProcessSampler(IReadOnlyList<SampledProcess> processes)
     {
         _processes = processes;
+        _gcAtStart = processes.Select(p => p.MetricsPort is { } port ? GcFigures.ReadAsync(port) : Task.FromResult<GcFigures?>(null)).ToArray();
         _peakRssKb = new long[processes.Count];
         _peakThreads = new long[processes.Count];
         _cpuTicksAtStart = processes.Select(p => ReadCpuTicks(p.Pid) ?? 0).ToArray();
@@ -38,7 +41,9 @@ public sealed class ProcessSampler : IAsyncDisposable
         var usage = new List<ProcessUsage>();
         for (var i = 0; i < _processes.Count; i++)
         {
-            var (name, pid) = _processes[i];
+            var (name, pid, metricsPort) = _processes[i];
+            var gcAtStart = await _gcAtStart[i];
+            var gcAtStop = metricsPort is { } port ? await GcFigures.ReadAsync(port) : null;
             var status = ReadStatus(pid);
             var cpuTicks = (ReadCpuTicks(pid) ?? _cpuTicksAtStart[i]) - _cpuTicksAtStart[i];
             var rss = status.GetValueOrDefault("VmRSS");
@@ -52,7 +57,8 @@ public sealed class ProcessSampler : IAsyncDisposable
                 seconds > 0 ? cpuSeconds / seconds : 0,
                 cpuSeconds,
                 ReadPssKb(pid) / 1024.0,
-                Math.Max(_peakThreads[i], status.GetValueOrDefault("Threads"))));
+                Math.Max(_peakThreads[i], status.GetValueOrDefault("Threads")),
+                gcAtStart is not null && gcAtStop is not null ? gcAtStop - gcAtStart : null));
         }
 
         return usage;
@@ -159,6 +165,15 @@ public sealed class ProcessSampler : IAsyncDisposable
     }
 }
 
-/// <summary>Memory in MB, average CPU in cores and CPU seconds of one process over a scenario.</summary>
+/// <summary>Memory in MB, average CPU in cores and CPU seconds of one process over a scenario, and for a sidecar its GC work.</summary>
 public sealed record ProcessUsage(
-    string Name, int Pid, double PeakRssMb, double RssAfterMb, double HighWaterMarkMb, double CpuCores, double CpuSeconds, double PssAfterMb, long PeakThreads);
+    string Name, int Pid, double PeakRssMb, double RssAfterMb, double HighWaterMarkMb, double CpuCores, double CpuSeconds, double PssAfterMb, long PeakThreads,
+    GcFigures? Gc = null);
+
+/// <summary>A process to sample; a sidecar also names its metrics port, where its GC counters are read.</summary>
+public sealed record SampledProcess(string Name, int Pid, int? MetricsPort = null)
+{
+    public static implicit operator SampledProcess((string Name, int Pid) process) => new(process.Name, process.Pid);
+
+    public static SampledProcess Sidecar(string name, SidecarProcess sidecar) => new(name, sidecar.Process.Id, sidecar.MetricsPort);
+}

@@ -60,7 +60,7 @@ public sealed class InvokeScenario : IScenario
         foreach (var mode in context.Modes)
         {
             var baseline = await context.MeasureAsync($"app -> app (direct){mode.Suffix}", Echo(direct, directUri), cancellationToken, settings: mode.Load);
-            await using var sampler = new ProcessSampler([("sidecar A (caller)", caller.Process.Id), ("sidecar B (target)", target.Process.Id), ("echo app", app.Pid)]);
+            await using var sampler = new ProcessSampler([SampledProcess.Sidecar("sidecar A (caller)", caller), SampledProcess.Sidecar("sidecar B (target)", target), ("echo app", app.Pid)]);
             var sidecars = await context.MeasureAsync(
                 $"app -> sidecar A -> sidecar B -> app{mode.Suffix}", Echo(viaSidecars, invokeUri), cancellationToken, [caller.Process.Id, target.Process.Id], mode.Load);
             var usage = await sampler.StopAsync();

@@ -64,7 +64,7 @@ public sealed class PubSubScenario : IScenario
         {
             var mode = context.Modes[m];
             (await stats.DeleteAsync(BenchmarkApp.StatsPath, cancellationToken)).EnsureSuccessStatusCode();
-            await using var sampler = new ProcessSampler([("sidecar", sidecar.Process.Id), ("subscriber app", app.Pid)]);
+            await using var sampler = new ProcessSampler([SampledProcess.Sidecar("sidecar", sidecar), ("subscriber app", app.Pid)]);
             var sidecarPublish = await context.MeasureAsync($"sidecar publish (pubsub.rabbitmq){mode.Suffix}", publish, cancellationToken, [sidecar.Process.Id], mode.Load);
             var sidecarDelivery = await WaitForDeliveriesAsync(
                 sidecarPublish,

@@ -104,7 +104,7 @@ public sealed class StateScenario : IScenario
         foreach (var mode in context.Modes)
         {
             var baseline = await context.MeasureAsync($"StackExchange.Redis direct{mode.Suffix}", direct, cancellationToken, settings: mode.Load);
-            await using var sampler = new ProcessSampler([("sidecar", sidecar.Process.Id)]);
+            await using var sampler = new ProcessSampler([SampledProcess.Sidecar("sidecar", sidecar)]);
             var sidecarResult = await context.MeasureAsync($"sidecar state API (state.redis){mode.Suffix}", viaSidecar, cancellationToken, [sidecar.Process.Id], mode.Load);
             var usage = await sampler.StopAsync();
 

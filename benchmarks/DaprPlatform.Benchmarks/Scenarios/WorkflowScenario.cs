@@ -81,7 +81,7 @@ public sealed class WorkflowScenario : IScenario
             await RunOneAsync(client, SequenceWorkflow.Name, 0, SequenceWorkflow.Steps, first.Token);
         }
 
-        await using var sampler = new ProcessSampler([("sidecar", sidecar.Process.Id), ("workflow worker app", worker.Pid)]);
+        await using var sampler = new ProcessSampler([SampledProcess.Sidecar("sidecar", sidecar), ("workflow worker app", worker.Pid)]);
         var sequence = await context.MeasureAsync(
             $"{SequenceWorkflow.Name} on {backend}",
             (w, ct) => RunOneAsync(client, SequenceWorkflow.Name, Input(w), Input(w) + SequenceWorkflow.Steps, ct),
