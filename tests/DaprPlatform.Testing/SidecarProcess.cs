@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Reflection;
+using DaprPlatform.Cli.Launch;
 
 namespace DaprPlatform.Testing;
 
@@ -51,15 +52,6 @@ public sealed class SidecarProcess : IAsyncDisposable
 
     /// <summary>The sidecar's recent output.</summary>
     public string Output => _process.Output;
-
-    /// <summary>
-    /// .NET runtime settings every sidecar starts with unless the test or the caller's environment sets them, as
-    /// ./dapr-dev starts them (sidecar/DaprPlatform.Cli/Launch/SidecarRuntimeTuning.cs says why).
-    /// </summary>
-    public static IReadOnlyDictionary<string, string> RuntimeTuning { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["DOTNET_GCgen0size"] = "0x200000",
-    };
 
     /// <summary>The daprd.dll this test run starts: <see cref="SidecarDllVariable"/> (./test.sh sets it to the published sidecar), else <see cref="DefaultSidecarDllPath"/>.</summary>
     public static string SidecarDllPath =>
@@ -118,7 +110,8 @@ public sealed class SidecarProcess : IAsyncDisposable
         SetIfGiven(environment, "APP_API_TOKEN", options.AppApiToken);
         SetIfGiven(environment, "NAMESPACE", options.Namespace);
         SetIfGiven(environment, "DAPR_DEV_HOME", options.DaprDevHome);
-        foreach (var (name, value) in RuntimeTuning)
+        // As ./dapr-dev starts sidecars (SidecarRuntimeTuning says why); a setting of the test or the caller wins.
+        foreach (var (name, value) in SidecarRuntimeTuning.Environment)
         {
             if (System.Environment.GetEnvironmentVariable(name) is null)
             {

@@ -2,7 +2,8 @@ namespace DaprPlatform.Cli.Launch;
 
 /// <summary>
 /// .NET runtime settings every sidecar starts with unless the caller set them. The GC's gen0 budget has no
-/// runtimeconfig knob, only this variable; tests/DaprPlatform.Testing/SidecarProcess.cs starts sidecars the same way.
+/// runtimeconfig knob, only this variable. Also compiled into tests/DaprPlatform.Testing (linked), whose
+/// SidecarProcess starts the test and benchmark sidecars the same way.
 /// </summary>
 internal static class SidecarRuntimeTuning
 {

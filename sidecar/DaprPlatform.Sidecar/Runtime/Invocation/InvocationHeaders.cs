@@ -54,16 +54,10 @@ public static class InvocationHeaders
                 continue;
             }
 
-            // Most headers have one value: passing it as a string spares boxing the StringValues for each header.
-            var added = values.Count == 1
-                ? target.Headers.TryAddWithoutValidation(name, values[0])
-                : target.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
-            if (!added && target.Content is { } content)
+            if (!target.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
             {
                 // Content headers (Content-Type, Content-Encoding...) belong to the body.
-                _ = values.Count == 1
-                    ? content.Headers.TryAddWithoutValidation(name, values[0])
-                    : content.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+                target.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
             }
         }
     }
