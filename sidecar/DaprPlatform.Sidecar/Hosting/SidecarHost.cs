@@ -118,10 +118,9 @@ public static class SidecarHost
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
-        if (options.EnableApiLogging)
-        {
-            logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Information);
-        }
+        // ASP.NET Core starts an Activity for every request whenever its request logger is enabled at any level; the
+        // sidecar propagates trace context itself, so that logger is off unless API logging asks for it.
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", options.EnableApiLogging ? LogLevel.Information : LogLevel.None);
     }
 }
 

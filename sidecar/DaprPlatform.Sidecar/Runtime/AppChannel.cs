@@ -13,6 +13,7 @@ public sealed class AppChannel : IDisposable
 {
     private readonly HttpClient _client;
     private readonly SidecarOptions _options;
+    private readonly string? _baseUrl;
 
     public AppChannel(SidecarOptions options)
     {
@@ -31,7 +32,8 @@ public sealed class AppChannel : IDisposable
         };
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         var scheme = options.AppProtocol == "https" ? "https" : "http";
-        BaseAddress = options.AppPort is { } port ? new Uri($"{scheme}://{options.AppChannelAddress}:{port}") : null;
+        _baseUrl = options.AppPort is { } port ? $"{scheme}://{options.AppChannelAddress}:{port}" : null;
+        BaseAddress = _baseUrl is null ? null : new Uri(_baseUrl);
     }
 
     public bool HasApp => BaseAddress is not null;
@@ -41,13 +43,14 @@ public sealed class AppChannel : IDisposable
     /// <summary>A request to the app; <paramref name="pathAndQuery"/> gets a leading slash if it lacks one, as in daprd.</summary>
     public HttpRequestMessage CreateRequest(HttpMethod method, string pathAndQuery)
     {
-        if (BaseAddress is null)
+        if (_baseUrl is null)
         {
             throw new InvalidOperationException("this sidecar has no app (no --app-port)");
         }
 
-        var path = pathAndQuery.StartsWith('/') ? pathAndQuery : "/" + pathAndQuery;
-        var request = new HttpRequestMessage(method, new Uri(BaseAddress, path));
+        // Appended rather than resolved against BaseAddress: a path starting with "//" stays a path.
+        var url = pathAndQuery.StartsWith('/') ? _baseUrl + pathAndQuery : string.Concat(_baseUrl, "/", pathAndQuery);
+        var request = new HttpRequestMessage(method, new Uri(url));
         if (_options.AppProtocol == "h2c")
         {
             request.Version = HttpVersion.Version20;

@@ -1,4 +1,5 @@
 using DaprPlatform.Sidecar.Api;
+using System.Net.Http.Headers;
 using Microsoft.Extensions.Primitives;
 using DaprPlatform.Sidecar.Runtime.PubSub;
 
@@ -92,18 +93,21 @@ public static class InvocationHeaders
     }
 
     /// <summary>
-    /// The response headers that travel back to the caller, as the target sent them (unparsed), Content-Length
+    /// Adds the response headers that travel back to the caller, as the target sent them (unparsed), Content-Length
     /// excepted: the relay decides it.
     /// </summary>
-    public static IEnumerable<KeyValuePair<string, string[]>> ResponseHeaders(HttpResponseMessage response)
+    public static void CopyResponseHeaders(HttpResponseMessage response, IHeaderDictionary target)
     {
-        HashSet<string>? nominated = null;
-        if (response.Headers.NonValidated.TryGetValues("Connection", out var connection))
-        {
-            nominated = ConnectionNominated(new StringValues([.. connection]));
-        }
+        var nominated = response.Headers.NonValidated.TryGetValues("Connection", out var connection)
+            ? ConnectionNominated(ToStringValues(connection))
+            : null;
+        CopyResponseHeaders(response.Headers.NonValidated, target, nominated);
+        CopyResponseHeaders(response.Content.Headers.NonValidated, target, nominated);
+    }
 
-        foreach (var (name, values) in response.Headers.NonValidated.Concat(response.Content.Headers.NonValidated))
+    private static void CopyResponseHeaders(HttpHeadersNonValidated source, IHeaderDictionary target, HashSet<string>? nominated)
+    {
+        foreach (var (name, values) in source)
         {
             if (HopByHop.Contains(name) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
                 || name.Equals(InternalError, StringComparison.OrdinalIgnoreCase)
@@ -112,9 +116,13 @@ public static class InvocationHeaders
                 continue;
             }
 
-            yield return new KeyValuePair<string, string[]>(name, [.. values]);
+            target.Append(name, ToStringValues(values));
         }
     }
+
+    // One value (the usual case) is passed on without an array.
+    private static StringValues ToStringValues(HeaderStringValues values) =>
+        values.Count == 1 ? new StringValues(values.ToString()) : new StringValues([.. values]);
 
     private static HashSet<string>? ConnectionNominated(StringValues connection)
     {

@@ -13,6 +13,11 @@ public static class MethodPath
             return ".";
         }
 
+        if (IsClean(path))
+        {
+            return path;
+        }
+
         var rooted = path[0] == '/';
         var kept = new List<string>();
         foreach (var element in path.Split('/'))
@@ -40,6 +45,33 @@ public static class MethodPath
 
         var cleaned = (rooted ? "/" : "") + string.Join('/', kept);
         return cleaned.Length == 0 ? "." : cleaned;
+    }
+
+    // Already what Clean would return (the usual method name): no empty, "." or ".." element, no trailing slash.
+    private static bool IsClean(string path)
+    {
+        if (path == "/")
+        {
+            return true;
+        }
+
+        var start = path[0] == '/' ? 1 : 0;
+        while (true)
+        {
+            var end = path.IndexOf('/', start);
+            var element = end < 0 ? path.AsSpan(start) : path.AsSpan(start, end - start);
+            if (element is "" or "." or "..")
+            {
+                return false;
+            }
+
+            if (end < 0)
+            {
+                return true;
+            }
+
+            start = end + 1;
+        }
     }
 
     /// <summary>

@@ -74,14 +74,24 @@ public sealed class OutgoingInvocation(HttpContext context, string targetId, str
     }
 
     /// <summary>Waits for every attempt to end; their outcome was already taken into account.</summary>
-    public async Task DrainAsync()
+    public Task DrainAsync()
     {
         Task[] attempts;
         lock (_attempts)
         {
+            if (_attempts.TrueForAll(static a => a.IsCompleted))
+            {
+                return Task.CompletedTask;
+            }
+
             attempts = [.. _attempts];
         }
 
+        return DrainAsync(attempts);
+    }
+
+    private static async Task DrainAsync(Task[] attempts)
+    {
         foreach (var attempt in attempts)
         {
             try

@@ -33,8 +33,10 @@ public sealed class PeerClient : IDisposable
     /// <summary>The internal URL of a method on a peer: the method escaped per segment, then the caller's raw query.</summary>
     public static Uri InvokeUri(string host, int port, string method, string? rawQuery)
     {
-        var authority = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
-        return new Uri($"http://{authority}{InternalInvokePrefix}{MethodPath.Escape(method)}{rawQuery}");
+        var escaped = MethodPath.Escape(method);
+        return new Uri(host.Contains(':', StringComparison.Ordinal)
+            ? $"http://[{host}]:{port}{InternalInvokePrefix}{escaped}{rawQuery}"
+            : $"http://{host}:{port}{InternalInvokePrefix}{escaped}{rawQuery}");
     }
 
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>

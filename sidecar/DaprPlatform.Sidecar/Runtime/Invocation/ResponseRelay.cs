@@ -19,10 +19,7 @@ public static class ResponseRelay
         var response = context.Response;
         var status = (int)source.StatusCode;
         response.StatusCode = status;
-        foreach (var (name, values) in InvocationHeaders.ResponseHeaders(source))
-        {
-            response.Headers.Append(name, values);
-        }
+        InvocationHeaders.CopyResponseHeaders(source, response.Headers);
 
         if (serverSentEvents)
         {
@@ -73,11 +70,12 @@ public static class ResponseRelay
 }
 
 /// <summary>A whole response: status, headers and body.</summary>
-public sealed record BufferedResponse(int Status, IReadOnlyList<KeyValuePair<string, string[]>> Headers, byte[] Body)
+public sealed record BufferedResponse(int Status, IHeaderDictionary Headers, byte[] Body)
 {
     public static async Task<BufferedResponse> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var headers = InvocationHeaders.ResponseHeaders(response).ToList();
+        var headers = new HeaderDictionary();
+        InvocationHeaders.CopyResponseHeaders(response, headers);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         return new BufferedResponse((int)response.StatusCode, headers, body);
     }

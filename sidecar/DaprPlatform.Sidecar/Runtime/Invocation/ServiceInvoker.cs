@@ -55,15 +55,14 @@ public sealed partial class ServiceInvoker(
             throw Failed(targetId, new InvocationFailedException("invoking external URLs (HTTPEndpoint) is not supported by this sidecar"));
         }
 
-        var parts = targetId.Split('.');
-        if (parts.Length > 2 || parts.Any(p => p.Length == 0))
+        if (!TrySplitAppId(targetId, out var appId, out var targetNamespace))
         {
             throw Failed(targetId, new InvocationFailedException($"invalid app id {targetId}"));
         }
 
         var policy = resiliency.App(targetId, method);
         var streaming = request.ContentLength is null && AppForwarder.HasBody(request);
-        var call = new OutgoingInvocation(context, targetId, parts[0], parts.Length == 2 ? parts[1] : options.Namespace, method)
+        var call = new OutgoingInvocation(context, targetId, appId, targetNamespace ?? options.Namespace, method)
         {
             Streaming = streaming,
             // A retried call must send its body again, so a body of known length is kept (daprd's replayable request).
@@ -238,6 +237,15 @@ public sealed partial class ServiceInvoker(
             default:
                 throw Failed(call.TargetId, error);
         }
+    }
+
+    // "app" or "app.namespace": at most one dot, no empty part.
+    private static bool TrySplitAppId(string targetId, out string appId, out string? targetNamespace)
+    {
+        var dot = targetId.IndexOf('.');
+        appId = dot < 0 ? targetId : targetId[..dot];
+        targetNamespace = dot < 0 ? null : targetId[(dot + 1)..];
+        return appId.Length > 0 && targetNamespace is not { Length: 0 } && targetNamespace?.Contains('.') != true;
     }
 
     private static DaprErrorException Failed(string targetId, Exception error) =>

@@ -15,6 +15,11 @@ public static class MetricsPathLabel
         }
 
         path = Normalize(path);
+        if (!HasDataInPath(path))
+        {
+            return path;
+        }
+
         var parts = path[1..].Split('/', 6);
         if (parts.Length < 3)
         {
@@ -44,6 +49,27 @@ public static class MetricsPathLabel
             default:
                 return path;
         }
+    }
+
+    // Only actor, state, secret and workflow paths carry data to cut off; every other path is its own label (the
+    // check runs on every request, so it looks at the first two segments without splitting the path).
+    private static bool HasDataInPath(string path)
+    {
+        var rest = path.AsSpan(1);
+        var firstEnd = rest.IndexOf('/');
+        if (firstEnd < 0)
+        {
+            return false;
+        }
+
+        var afterFirst = rest[(firstEnd + 1)..];
+        var secondEnd = afterFirst.IndexOf('/');
+        if (secondEnd < 0)
+        {
+            return false;
+        }
+
+        return rest[..firstEnd] is "actors" || afterFirst[..secondEnd] is "state" or "secrets" or "actors" or "workflows";
     }
 
     private static string WorkflowLabel(string path, string[] parts)

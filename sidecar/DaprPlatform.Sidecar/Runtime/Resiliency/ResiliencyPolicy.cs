@@ -23,15 +23,16 @@ public sealed class ResiliencyPolicy(
 
     public bool HasRetries => Retry is { HasRetries: true };
 
-    public async Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    // The layers a policy does not have are skipped, not awaited: every invocation passes through here.
+    public Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
         RecordExecuted();
-        if (Retry is null)
-        {
-            return await AttemptAsync(operation, cancellationToken);
-        }
+        return Retry is null ? AttemptAsync(operation, cancellationToken) : RetryingAsync(Retry, operation, cancellationToken);
+    }
 
-        var schedule = Retry.NewSchedule(Random.Shared);
+    private async Task<T> RetryingAsync<T>(RetryPolicy retry, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        var schedule = retry.NewSchedule(Random.Shared);
         var started = time.GetTimestamp();
         while (true)
         {
@@ -39,7 +40,7 @@ public sealed class ResiliencyPolicy(
             {
                 return await AttemptAsync(operation, cancellationToken);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && Retry.ShouldRetry(e))
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && retry.ShouldRetry(e))
             {
                 if (schedule.Next(time.GetElapsedTime(started)) is not { } wait)
                 {
@@ -56,34 +57,30 @@ public sealed class ResiliencyPolicy(
         }
     }
 
-    private async Task<T> AttemptAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
-    {
-        if (Breaker is null)
-        {
-            return await TimedAsync(operation, cancellationToken);
-        }
+    private Task<T> AttemptAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        Breaker is null ? TimedAsync(operation, cancellationToken) : GuardedAsync(Breaker, operation, cancellationToken);
 
-        var generation = Breaker.Enter();
+    private async Task<T> GuardedAsync<T>(CircuitBreaker breaker, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        var generation = breaker.Enter();
         try
         {
             var result = await TimedAsync(operation, cancellationToken);
-            Breaker.Exit(generation, success: true);
+            breaker.Exit(generation, success: true);
             return result;
         }
         catch
         {
-            Breaker.Exit(generation, success: false);
+            breaker.Exit(generation, success: false);
             throw;
         }
     }
 
-    private async Task<T> TimedAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
-    {
-        if (Timeout is not { } limit)
-        {
-            return await operation(cancellationToken);
-        }
+    private Task<T> TimedAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        Timeout is { } limit ? WithTimeoutAsync(limit, operation, cancellationToken) : operation(cancellationToken);
 
+    private async Task<T> WithTimeoutAsync<T>(TimeSpan limit, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var task = operation(attempt.Token);
         try

@@ -55,13 +55,13 @@ public sealed partial class ResiliencyProvider : IResiliencyProvider
 
     public IResiliencyPolicy App(string appId) => App(appId, "");
 
-    public IResiliencyPolicy App(string appId, string method)
-    {
-        if (_appPolicies.TryGetValue(appId, out var policy))
-        {
-            return policy;
-        }
+    // Looked up on every call: the cached policy is returned before anything that allocates (the lambdas below
+    // capture state, so they live in the methods that build).
+    public IResiliencyPolicy App(string appId, string method) =>
+        _appPolicies.TryGetValue(appId, out var policy) ? policy : AppPolicy(appId, method);
 
+    private IResiliencyPolicy AppPolicy(string appId, string method)
+    {
         var (names, resource) = _apps.TryGetValue(appId, out var target) ? target : (_appDefaults, _defaultResourceName);
         if (names is { Timeout: null, Retry: null, CircuitBreaker: null })
         {
@@ -70,6 +70,16 @@ public sealed partial class ResiliencyProvider : IResiliencyProvider
         }
 
         var template = names.CircuitBreaker is { } cb ? _breakers.GetValueOrDefault(cb) : null;
+        if (template is not null && _endpointPolicies.TryGetValue(appId, out var cached) && cached.TryGetValue(method, out var endpointPolicy))
+        {
+            return endpointPolicy;
+        }
+
+        return BuildAppPolicy(appId, method, names, resource, template);
+    }
+
+    private IResiliencyPolicy BuildAppPolicy(string appId, string method, TargetPolicyNames names, string resource, CircuitBreakerTemplate? template)
+    {
         if (template is null)
         {
             // Without a breaker the policy is the same for every method: build it once per app.
@@ -79,7 +89,7 @@ public sealed partial class ResiliencyProvider : IResiliencyProvider
 
         TrimWhenFull(_endpointPolicies, MaxCachedApps);
         var endpoints = _endpointPolicies.GetOrAdd(appId, static _ => new ConcurrentDictionary<string, IResiliencyPolicy>(StringComparer.Ordinal));
-        if (endpoints.TryGetValue(method, out policy))
+        if (endpoints.TryGetValue(method, out var policy))
         {
             return policy;
         }
@@ -97,6 +107,9 @@ public sealed partial class ResiliencyProvider : IResiliencyProvider
     public IResiliencyPolicy ComponentInbound(string componentName) => Component(componentName, inbound: true);
 
     public IResiliencyPolicy BuiltIn(string name) =>
+        _builtIn.TryGetValue(name, out var policy) ? policy : BuildBuiltIn(name);
+
+    private IResiliencyPolicy BuildBuiltIn(string name) =>
         _builtIn.GetOrAdd(name, n =>
         {
             var retry = !BuiltInRetries.IsProtected(n) && _retries.TryGetValue(n, out var overridden)
@@ -106,6 +119,9 @@ public sealed partial class ResiliencyProvider : IResiliencyProvider
         });
 
     private IResiliencyPolicy Component(string name, bool inbound) =>
+        _componentPolicies.TryGetValue((name, inbound), out var policy) ? policy : BuildComponent(name, inbound);
+
+    private IResiliencyPolicy BuildComponent(string name, bool inbound) =>
         _componentPolicies.GetOrAdd((name, inbound), key =>
         {
             var (component, isInbound) = key;
