@@ -11,7 +11,8 @@ namespace DaprPlatform.Sidecar.Runtime;
 /// </summary>
 public sealed class AppChannel : IDisposable
 {
-    private readonly HttpClient _client;
+    // Called directly rather than through HttpClient (see PeerClient): no per-call wrapper or linked token source.
+    private readonly HttpMessageInvoker _invoker;
     private readonly SidecarOptions _options;
     private readonly string? _baseUrl;
 
@@ -30,7 +31,7 @@ public sealed class AppChannel : IDisposable
             // daprd does not verify the app's certificate on an https app channel.
             SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
         };
-        _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
         var scheme = options.AppProtocol == "https" ? "https" : "http";
         _baseUrl = options.AppPort is { } port ? $"{scheme}://{options.AppChannelAddress}:{port}" : null;
         BaseAddress = _baseUrl is null ? null : new Uri(_baseUrl);
@@ -65,8 +66,29 @@ public sealed class AppChannel : IDisposable
         return request;
     }
 
+    /// <summary>
+    /// Sends a request to the app. With <see cref="HttpCompletionOption.ResponseHeadersRead"/> the body is left to
+    /// the caller to stream; otherwise it has been read whole when the task completes.
+    /// </summary>
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken) =>
-        _client.SendAsync(request, completion, cancellationToken);
+        completion == HttpCompletionOption.ResponseHeadersRead
+            ? _invoker.SendAsync(request, cancellationToken)
+            : SendBufferedAsync(request, cancellationToken);
+
+    private async Task<HttpResponseMessage> SendBufferedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await _invoker.SendAsync(request, cancellationToken);
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            return response;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Waits until the app's port accepts connections, as daprd does before it talks to the app.</summary>
     public async Task WaitForAppPortAsync(CancellationToken cancellationToken)
@@ -93,5 +115,5 @@ public sealed class AppChannel : IDisposable
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _invoker.Dispose();
 }

@@ -12,7 +12,9 @@ public sealed class PeerClient : IDisposable
     /// <summary>The private route on the internal port that receives calls from other sidecars.</summary>
     public const string InternalInvokePrefix = "/_dapr/internal/invoke/";
 
-    private readonly HttpClient _client;
+    // The handler is called directly (as YARP does), without HttpClient's per-call layer: its async wrapper and
+    // linked cancellation source are allocations on every proxied call, for a timeout this client does not use.
+    private readonly HttpMessageInvoker _invoker;
 
     public PeerClient()
     {
@@ -27,7 +29,7 @@ public sealed class PeerClient : IDisposable
             UseCookies = false,
             UseProxy = false,
         };
-        _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
     }
 
     /// <summary>The internal URL of a method on a peer: the method escaped per segment, then the caller's raw query.</summary>
@@ -39,8 +41,9 @@ public sealed class PeerClient : IDisposable
             : $"http://{host}:{port}{InternalInvokePrefix}{escaped}{rawQuery}");
     }
 
+    /// <summary>Sends the request; the response is returned once its headers arrived, its body still to be read.</summary>
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        _invoker.SendAsync(request, cancellationToken);
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _invoker.Dispose();
 }
