@@ -38,15 +38,18 @@ public static class PublishEndpoints
         CancellationToken ct)
     {
         var entry = Validate(components.Registry, pubsubname, topic);
-        var body = await ReadBodyAsync(request, ct);
         var metadata = DaprRequest.QueryMetadata(request);
-        var raw = IsRawPayload(metadata);
-
-        var data = body;
-        if (!raw)
+        byte[] data;
+        if (IsRawPayload(metadata))
         {
+            data = await PooledBody.ReadAllAsync(request, ct);
+        }
+        else
+        {
+            // The body is only read to be wrapped: a pooled buffer holds it while the envelope is written.
+            using var body = await PooledBody.ReadAsync(request, ct);
             var cloudEvent = new CloudEventRequest(
-                options.AppId, topic!, pubsubname, request.ContentType, body, IncomingTrace(request, configuration));
+                options.AppId, topic!, pubsubname, request.ContentType, body.Memory, IncomingTrace(request, configuration));
             try
             {
                 data = CloudEvents.Create(cloudEvent, metadata, entry.PubSub.Features, time.GetLocalNow());
@@ -281,20 +284,6 @@ public static class PublishEndpoints
             request.Headers[TraceContext.TraceParentHeader].ToString(),
             request.Headers[TraceContext.TraceStateHeader].ToString(),
             configuration.TracingSamplingRate);
-
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength is { } length and <= int.MaxValue)
-        {
-            var buffer = new byte[length];
-            await request.Body.ReadExactlyAsync(buffer, ct);
-            return buffer;
-        }
-
-        using var copy = new MemoryStream();
-        await request.Body.CopyToAsync(copy, ct);
-        return copy.ToArray();
-    }
 
     private sealed record PendingEntry(string EntryId, byte[] Data, string ContentType, Dictionary<string, string> Metadata);
 

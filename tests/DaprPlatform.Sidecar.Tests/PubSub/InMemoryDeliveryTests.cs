@@ -109,6 +109,34 @@ public sealed class InMemoryDeliveryTests(InMemoryDeliveryFixture fixture) : ICl
         Assert.Equal("application/json", ce.GetProperty("datacontenttype").GetString());
     }
 
+    [Theory]
+    [InlineData(100, false)]
+    [InlineData(100_000, false)]
+    [InlineData(3_000, true)]
+    public async Task PublishedData_ArrivesWhole_WhateverItsSizeAndFraming(int length, bool chunked)
+    {
+        var marker = Guid.NewGuid().ToString();
+        var json = $$"""{"marker":"{{marker}}","fill":"{{new string('x', length)}}"}""";
+        var body = Encoding.UTF8.GetBytes(json);
+        using var content = chunked ? new StreamContent(new MemoryStream(body)) : (HttpContent)new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+        if (chunked)
+        {
+            // StreamContent over a stream it cannot measure would still send a length; this forces chunked framing.
+            content.Headers.ContentLength = null;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1.0/publish/pubsub/orders") { Content = content };
+        request.Headers.TransferEncodingChunked = chunked;
+        using var response = await Sidecar.HttpClient.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
+
+        var ce = (await App.NextAsync("/orders", e => e.Json.GetProperty("data").TryGetProperty("marker", out var m) && m.GetString() == marker)).Json;
+        Assert.Equal(json, ce.GetProperty("data").GetRawText());
+        Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", ce.GetProperty("id").GetString());
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$", ce.GetProperty("time").GetString());
+    }
+
     [Fact]
     public void SubscribeCall_CarriesJsonContentType_AppId_AndTheAppToken()
     {

@@ -68,20 +68,17 @@ public static class CloudEvents
             expiration = FormatTime(new DateTimeOffset(at, TimeSpan.Zero));
         }
 
-        var buffer = new ArrayBufferWriter<byte>(request.Data.Length + 512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var writer = EnvelopeWriter.Start();
+        if (ContentTypes.IsCloudEvent(request.DataContentType))
         {
-            if (ContentTypes.IsCloudEvent(request.DataContentType))
-            {
-                WriteAugmented(writer, request, expiration, now);
-            }
-            else
-            {
-                WriteNew(writer, request, metadata, expiration, now);
-            }
+            WriteAugmented(writer, request, expiration, now);
+        }
+        else
+        {
+            WriteNew(writer, request, metadata, expiration, now);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return EnvelopeWriter.Finish(writer);
     }
 
     /// <summary>
@@ -90,8 +87,7 @@ public static class CloudEvents
     /// </summary>
     public static byte[] FromRawPayload(ReadOnlySpan<byte> data, string topic, string pubsubName, IReadOnlyDictionary<string, string> messageMetadata)
     {
-        var buffer = new ArrayBufferWriter<byte>(data.Length * 4 / 3 + 512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var writer = EnvelopeWriter.Start();
         {
             var traceParent = messageMetadata.GetValueOrDefault(TraceParentField);
             var traceId = traceParent ?? messageMetadata.GetValueOrDefault(TraceIdField);
@@ -100,7 +96,7 @@ public static class CloudEvents
             writer.WriteStartObject();
             writer.WriteBase64String(DataBase64Field, data);
             writer.WriteString(DataContentTypeField, ContentTypes.OctetStream);
-            writer.WriteString(IdField, Guid.NewGuid().ToString());
+            writer.WriteString(IdField, Guid.NewGuid());
             writer.WriteString(PubsubField, pubsubName);
             writer.WriteString(SourceField, DefaultSource);
             writer.WriteString(SpecVersionField, SpecVersion);
@@ -112,7 +108,7 @@ public static class CloudEvents
             writer.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return EnvelopeWriter.Finish(writer);
     }
 
     /// <summary>True when the event carries an RFC 3339 <c>expiration</c> that lies before <paramref name="now"/>.</summary>
@@ -132,10 +128,24 @@ public static class CloudEvents
     /// <summary>RFC 3339 at second precision, as Go's time.RFC3339 layout writes it ("Z" for UTC).</summary>
     public static string FormatTime(DateTimeOffset time)
     {
+        Span<char> text = stackalloc char[MaxTimeLength];
+        return new string(text[..FormatTime(time, text)]);
+    }
+
+    private const int MaxTimeLength = 32;
+
+    private static int FormatTime(DateTimeOffset time, Span<char> destination)
+    {
         var truncated = new DateTimeOffset(time.Ticks - time.Ticks % TimeSpan.TicksPerSecond, time.Offset);
-        return truncated.Offset == TimeSpan.Zero
-            ? truncated.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
-            : truncated.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        var format = truncated.Offset == TimeSpan.Zero ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:sszzz";
+        truncated.TryFormat(destination, out var written, format, CultureInfo.InvariantCulture);
+        return written;
+    }
+
+    private static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset time)
+    {
+        Span<char> text = stackalloc char[MaxTimeLength];
+        writer.WriteString(name, text[..FormatTime(time, text)]);
     }
 
     // NewCloudEventsEnvelope, keys in the sorted order Go's encoding/json writes a map in.
@@ -156,7 +166,15 @@ public static class CloudEvents
         WriteData(writer, contentType, request.Data.Span);
         writer.WriteString(DataContentTypeField, contentType);
         WriteIfNotNull(writer, ExpirationField, expiration);
-        writer.WriteString(IdField, string.IsNullOrEmpty(id) ? Guid.NewGuid().ToString() : id);
+        if (string.IsNullOrEmpty(id))
+        {
+            writer.WriteString(IdField, Guid.NewGuid());
+        }
+        else
+        {
+            writer.WriteString(IdField, id);
+        }
+
         writer.WriteString(PubsubField, request.PubsubName);
         writer.WriteString(SourceField, string.IsNullOrEmpty(source) ? DefaultSource : source);
         writer.WriteString(SpecVersionField, SpecVersion);
@@ -165,7 +183,7 @@ public static class CloudEvents
             writer.WriteString(SubjectField, subject);
         }
 
-        writer.WriteString(TimeField, FormatTime(now));
+        WriteTime(writer, TimeField, now);
         writer.WriteString(TopicField, request.Topic);
         writer.WriteString(TraceIdField, traceId);
         writer.WriteString(TraceParentField, traceId);
@@ -235,7 +253,7 @@ public static class CloudEvents
 
             if (!hasTime)
             {
-                writer.WriteString(TimeField, FormatTime(now));
+                WriteTime(writer, TimeField, now);
             }
 
             if (!hasTraceId)
@@ -295,7 +313,7 @@ public static class CloudEvents
 
     // The "cloudevent.*" overrides; mapstructure matches the keys without regard to case.
     private static string? Override(IReadOnlyDictionary<string, string> metadata, string field) =>
-        PubSubRequestMetadata.Lookup(metadata, OverridePrefix + field);
+        metadata.Count == 0 ? null : PubSubRequestMetadata.Lookup(metadata, OverridePrefix + field);
 
     private static void WriteIfNotNull(Utf8JsonWriter writer, string name, string? value)
     {
@@ -303,5 +321,44 @@ public static class CloudEvents
         {
             writer.WriteString(name, value);
         }
+    }
+}
+
+/// <summary>
+/// The buffer and JSON writer envelopes are written with. An envelope is written synchronously from start to finish,
+/// so one buffer and one writer per thread serve every message (only the finished bytes are allocated); a buffer
+/// grown by an unusually large message is dropped rather than kept.
+/// </summary>
+internal static class EnvelopeWriter
+{
+    private const int RetainedCapacity = 64 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    public static Utf8JsonWriter Start()
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        return writer;
+    }
+
+    public static byte[] Finish(Utf8JsonWriter writer)
+    {
+        writer.Flush();
+        var buffer = t_buffer!;
+        var bytes = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > RetainedCapacity)
+        {
+            t_buffer = null;
+            t_writer = null;
+        }
+
+        return bytes;
     }
 }

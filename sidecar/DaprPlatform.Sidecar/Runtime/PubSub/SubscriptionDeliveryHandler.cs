@@ -184,7 +184,7 @@ public sealed partial class SubscriptionDeliveryHandler(
             ?? StringField(cloudEvent, CloudEvents.TraceIdField)
             ?? metadata.GetValueOrDefault(CloudEvents.TraceParentField)
             ?? metadata.GetValueOrDefault(CloudEvents.TraceIdField);
-        if (!TraceContext.TryParse(traceParent, out _, out _))
+        if (!TraceContext.IsValid(traceParent))
         {
             return null;
         }

@@ -37,6 +37,9 @@ public sealed record TraceContext(string TraceParent, string TraceState)
         return valid;
     }
 
+    /// <summary>Whether <paramref name="traceParent"/> is one <see cref="TryParse"/> accepts (checked without allocating).</summary>
+    public static bool IsValid(string? traceParent) => TryLocate(traceParent, out _, out _);
+
     private const int TraceIdLength = 32;
     private const int SpanIdLength = 16;
     private const int TraceParentLength = 3 + TraceIdLength + 1 + SpanIdLength + 3;
