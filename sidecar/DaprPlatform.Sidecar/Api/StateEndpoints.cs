@@ -1,8 +1,8 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using DaprPlatform.Sidecar.Components;
 using DaprPlatform.Sidecar.Components.State;
+using DaprPlatform.Sidecar.Runtime;
 using DaprPlatform.Sidecar.Runtime.Resiliency;
 
 namespace DaprPlatform.Sidecar.Api;
@@ -11,8 +11,6 @@ namespace DaprPlatform.Sidecar.Api;
 public static class StateEndpoints
 {
     private const string JsonContentType = "application/json";
-
-    private static readonly JsonWriterOptions CompactJsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void MapStateApi(this RouteGroupBuilder v1)
     {
@@ -369,13 +367,9 @@ public static class StateEndpoints
     /// </summary>
     private static byte[] CompactJson(JsonElement value)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, CompactJsonOptions))
-        {
-            value.WriteTo(writer);
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        var writer = ScratchJsonWriter.Start(relaxedEscaping: true);
+        value.WriteTo(writer);
+        return ScratchJsonWriter.Finish(writer);
     }
 
     private static StateConcurrency ParseConcurrency(string? text) => text switch

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -68,7 +67,7 @@ public static class CloudEvents
             expiration = FormatTime(new DateTimeOffset(at, TimeSpan.Zero));
         }
 
-        var writer = EnvelopeWriter.Start();
+        var writer = ScratchJsonWriter.Start();
         if (ContentTypes.IsCloudEvent(request.DataContentType))
         {
             WriteAugmented(writer, request, expiration, now);
@@ -78,7 +77,7 @@ public static class CloudEvents
             WriteNew(writer, request, metadata, expiration, now);
         }
 
-        return EnvelopeWriter.Finish(writer);
+        return ScratchJsonWriter.Finish(writer);
     }
 
     /// <summary>
@@ -87,7 +86,7 @@ public static class CloudEvents
     /// </summary>
     public static byte[] FromRawPayload(ReadOnlySpan<byte> data, string topic, string pubsubName, IReadOnlyDictionary<string, string> messageMetadata)
     {
-        var writer = EnvelopeWriter.Start();
+        var writer = ScratchJsonWriter.Start();
         {
             var traceParent = messageMetadata.GetValueOrDefault(TraceParentField);
             var traceId = traceParent ?? messageMetadata.GetValueOrDefault(TraceIdField);
@@ -108,7 +107,7 @@ public static class CloudEvents
             writer.WriteEndObject();
         }
 
-        return EnvelopeWriter.Finish(writer);
+        return ScratchJsonWriter.Finish(writer);
     }
 
     /// <summary>True when the event carries an RFC 3339 <c>expiration</c> that lies before <paramref name="now"/>.</summary>
@@ -321,44 +320,5 @@ public static class CloudEvents
         {
             writer.WriteString(name, value);
         }
-    }
-}
-
-/// <summary>
-/// The buffer and JSON writer envelopes are written with. An envelope is written synchronously from start to finish,
-/// so one buffer and one writer per thread serve every message (only the finished bytes are allocated); a buffer
-/// grown by an unusually large message is dropped rather than kept.
-/// </summary>
-internal static class EnvelopeWriter
-{
-    private const int RetainedCapacity = 64 * 1024;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
-
-    public static Utf8JsonWriter Start()
-    {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
-        buffer.ResetWrittenCount();
-        var writer = t_writer ??= new Utf8JsonWriter(buffer);
-        writer.Reset(buffer);
-        return writer;
-    }
-
-    public static byte[] Finish(Utf8JsonWriter writer)
-    {
-        writer.Flush();
-        var buffer = t_buffer!;
-        var bytes = buffer.WrittenSpan.ToArray();
-        if (buffer.Capacity > RetainedCapacity)
-        {
-            t_buffer = null;
-            t_writer = null;
-        }
-
-        return bytes;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using StackExchange.Redis;
 
 namespace DaprPlatform.Sidecar.Components.State.Redis;
@@ -290,10 +291,16 @@ public sealed partial class RedisStateStore : IStateStore
         return
         [
             RedisStateScripts.Set, 1, (RedisKey)request.Key,
-            expectedVersion, (RedisValue)request.Value.ToArray(), firstWriteFlag,
+            expectedVersion, (RedisValue)WholeArray(request.Value), firstWriteFlag,
             ttl is { } seconds ? seconds.ToString(CultureInfo.InvariantCulture) : "",
         ];
     }
+
+    // The API hands over values in arrays of their own: passed as they are rather than copied on every save.
+    private static byte[] WholeArray(ReadOnlyMemory<byte> value) =>
+        MemoryMarshal.TryGetArray(value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : value.ToArray();
 
     private static object[] DeleteArguments(StateDeleteRequest request) =>
         [RedisStateScripts.Delete, 1, (RedisKey)request.Key, EtagArgument(request.ETag)];
