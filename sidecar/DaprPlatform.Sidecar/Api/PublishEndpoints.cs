@@ -42,12 +42,12 @@ public static class PublishEndpoints
         byte[] data;
         if (IsRawPayload(metadata))
         {
-            data = await PooledBody.ReadAllAsync(request, ct);
+            data = await RequestBody.ReadAllAsync(request, ct);
         }
         else
         {
             // The body is only read to be wrapped: a pooled buffer holds it while the envelope is written.
-            using var body = await PooledBody.ReadAsync(request, ct);
+            using var body = await RequestBody.ReadPooledAsync(request, ct);
             var cloudEvent = new CloudEventRequest(
                 options.AppId, topic!, pubsubname, request.ContentType, body.Memory, IncomingTrace(request, configuration));
             try

@@ -52,6 +52,34 @@ public sealed class PublishApiTests(PublishApiFixture fixture) : IClassFixture<P
         Assert.Empty(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("?metadata.rawPayload=true")]
+    public async Task ABodyDeclaredLargerThanTheLimit_Is413_BeforeItIsRead(string query)
+    {
+        // Only the headers are sent: the declared length (just above the largest array .NET can make) is refused
+        // from the header alone, without a buffer being made for it first.
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, Sidecar.HttpPort, TestContext.Current.CancellationToken);
+        await using var stream = new System.Net.Sockets.NetworkStream(socket, ownsSocket: false);
+        var head = $"POST /v1.0/publish/pubsub/orders{query} HTTP/1.1\r\nHost: 127.0.0.1:{Sidecar.HttpPort}\r\nContent-Type: application/json\r\nContent-Length: 2147483600\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head), TestContext.Current.CancellationToken);
+
+        // Read until the error body is complete or the sidecar closes the connection.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        var answer = "";
+        var buffer = new byte[4096];
+        int read;
+        while (!answer.EndsWith('}') && (read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
+        {
+            answer += System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+        }
+
+        Assert.StartsWith("HTTP/1.1 413", answer);
+        Assert.Contains("\"errorCode\":\"ERR_BODY_READ\"", answer);
+    }
+
     [Fact]
     public async Task UnknownPubSub_Is404_PubSubNotFound()
     {

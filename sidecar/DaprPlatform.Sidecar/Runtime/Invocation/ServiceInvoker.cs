@@ -66,7 +66,7 @@ public sealed partial class ServiceInvoker(
         {
             Streaming = streaming,
             // A retried call must send its body again, so a body of known length is kept (daprd's replayable request).
-            BufferedBody = policy.HasRetries && !streaming && request.ContentLength is > 0 ? await ReadBodyAsync(request, context.RequestAborted) : null,
+            BufferedBody = policy.HasRetries && !streaming && request.ContentLength is > 0 ? await RequestBody.ReadAllAsync(request, context.RequestAborted) : null,
             ServerSentEvents = ResponseRelay.IsServerSentEvents(request),
             Trace = TraceContext.ChildOf(request.Headers[TraceContext.TraceParentHeader], request.Headers[TraceContext.TraceStateHeader], configuration.TracingSamplingRate),
         };
@@ -270,19 +270,6 @@ public sealed partial class ServiceInvoker(
 
     private static bool IsConnectFailure(HttpRequestException e) =>
         e.HttpRequestError == HttpRequestError.ConnectionError || e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused };
-
-    private async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > options.MaxBodySizeBytes)
-        {
-            // Refused before allocating: the declared length is the client's word, not yet data.
-            throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
-        }
-
-        var buffer = new byte[request.ContentLength!.Value];
-        await request.Body.ReadExactlyAsync(buffer, cancellationToken);
-        return buffer;
-    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sidecar of {AppId} at {Host}:{Port} is unreachable: {Reason}")]
     private static partial void LogPeerUnavailable(ILogger logger, string appId, string host, int port, string reason);
