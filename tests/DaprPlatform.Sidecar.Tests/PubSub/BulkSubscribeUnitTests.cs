@@ -126,6 +126,23 @@ public sealed class BulkSubscribeUnitTests
     }
 
     [Fact]
+    public async Task Batcher_StoppingWhileABatchFills_LeavesItsMessagesUnacknowledged()
+    {
+        var delivered = 0;
+        var batcher = new BulkMessageBatcher(
+            new BulkSubscribeOptions(true, 10, 30_000), (b, _) => { Interlocked.Add(ref delivered, b.Count); return Task.FromResult(new Exception?[b.Count]); }, TimeProvider.System);
+        var waiting = batcher.HandleAsync(Message(1), TestContext.Current.CancellationToken);
+        // Long enough for the loop to take the message into a batch that waits 30 s for more.
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+
+        await batcher.DisposeAsync();
+
+        // Before the fix the handler of a message taken into the batch waited forever.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        Assert.Equal(0, delivered);
+    }
+
+    [Fact]
     public void DeclarativeSubscription_CarriesItsBulkLimits()
     {
         var dir = Directory.CreateTempSubdirectory("bulk-sub-").FullName;

@@ -53,8 +53,10 @@ public sealed class BulkMessageBatcher : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        // Stop first, then close the queue: the loop then sees the stop whichever it notices, and never delivers a
+        // batch it was still filling.
         await _stop.CancelAsync();
+        _queue.Writer.TryComplete();
         try
         {
             await _loop;
@@ -76,13 +78,30 @@ public sealed class BulkMessageBatcher : IAsyncDisposable
     {
         var reader = _queue.Reader;
         var batch = new List<Pending>(MaxMessagesCount);
-        while (await reader.WaitToReadAsync(_stop.Token))
+        try
         {
-            await FillAsync(reader, batch);
-            if (batch.Count > 0)
+            while (await reader.WaitToReadAsync(_stop.Token))
             {
-                await FlushAsync(batch);
-                batch.Clear();
+                await FillAsync(reader, batch);
+                if (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                if (batch.Count > 0)
+                {
+                    await FlushAsync(batch);
+                    batch.Clear();
+                }
+            }
+        }
+        finally
+        {
+            // Stopped while a batch was being filled: its messages were taken from the queue but never delivered.
+            // Their handlers must not wait forever; the broker redelivers them.
+            foreach (var pending in batch)
+            {
+                pending.Outcome.TrySetResult(new OperationCanceledException("the bulk subscription stopped"));
             }
         }
     }
