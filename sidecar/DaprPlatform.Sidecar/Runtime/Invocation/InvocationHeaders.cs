@@ -1,7 +1,7 @@
-using DaprPlatform.Sidecar.Api;
 using System.Net.Http.Headers;
-using Microsoft.Extensions.Primitives;
+using DaprPlatform.Sidecar.Api;
 using DaprPlatform.Sidecar.Runtime.PubSub;
+using Microsoft.Extensions.Primitives;
 
 namespace DaprPlatform.Sidecar.Runtime.Invocation;
 

@@ -68,7 +68,7 @@ public sealed class BulkMessageBatcher : IAsyncDisposable
         // Messages that never made it into a batch are left for the broker to redeliver.
         while (_queue.Reader.TryRead(out var left))
         {
-            left.Outcome.TrySetResult(new OperationCanceledException("the bulk subscription stopped"));
+            LeaveForRedelivery(left);
         }
 
         _stop.Dispose();
@@ -101,7 +101,7 @@ public sealed class BulkMessageBatcher : IAsyncDisposable
             // Their handlers must not wait forever; the broker redelivers them.
             foreach (var pending in batch)
             {
-                pending.Outcome.TrySetResult(new OperationCanceledException("the bulk subscription stopped"));
+                LeaveForRedelivery(pending);
             }
         }
     }
@@ -157,6 +157,10 @@ public sealed class BulkMessageBatcher : IAsyncDisposable
             batch[i].Outcome.TrySetResult(outcomes[i]);
         }
     }
+
+    // The handler fails without the message being delivered, so the component does not acknowledge it.
+    private static void LeaveForRedelivery(Pending pending) =>
+        pending.Outcome.TrySetResult(new OperationCanceledException("the bulk subscription stopped"));
 
     private sealed record Pending(PubSubMessage Message, TaskCompletionSource<Exception?> Outcome);
 }

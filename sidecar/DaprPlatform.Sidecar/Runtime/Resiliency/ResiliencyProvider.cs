@@ -89,11 +89,6 @@ public sealed partial class ResiliencyProvider : IResiliencyProvider
 
         TrimWhenFull(_endpointPolicies, MaxCachedApps);
         var endpoints = _endpointPolicies.GetOrAdd(appId, static _ => new ConcurrentDictionary<string, IResiliencyPolicy>(StringComparer.Ordinal));
-        if (endpoints.TryGetValue(method, out var policy))
-        {
-            return policy;
-        }
-
         // daprd keeps an LRU of endpoint breakers per app; dropping an arbitrary one bounds memory the same way.
         TrimWhenFull(endpoints, EndpointBreakersPerApp);
         var metricTarget = Target(resource, "outbound", "app_" + appId);
