@@ -125,6 +125,19 @@ if [[ -f tests/conformance/package.json ]]; then
   fi
 fi
 
+# The failures are named last, next to the summary, so that the tail of a long CI log says which tests failed.
+for trx in "$results"/*.trx; do
+  [[ -f "$trx" ]] || continue
+  awk '
+    /<UnitTestResult / && /outcome="Failed"/ {
+      match($0, /testName="[^"]*"/); print "FAILED " substr($0, RSTART + 10, RLENGTH - 11); failed = 1; next
+    }
+    failed && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, ""); print "       " substr($0, 1, 400); failed = 0 }
+    /<\/UnitTestResult>/ { failed = 0 }
+  ' "$trx"
+done
+[[ -f "${log:-}" ]] && grep -E '^\s*✖' "$log" | sort -u | sed 's/^ */FAILED (conformance) /' || true
+
 echo "tests: $total_passed passed, $total_failed failed, $total_skipped skipped"
 
 if ((total_failed > 0)); then
