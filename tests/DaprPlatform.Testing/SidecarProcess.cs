@@ -67,6 +67,9 @@ public sealed class SidecarProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The runtime environment every sidecar starts with unless the caller set it (<c>SidecarRuntimeTuning</c>).</summary>
+    public static IReadOnlyDictionary<string, string> RuntimeTuning => SidecarRuntimeTuning.Environment;
+
     public static async Task<SidecarProcess> StartAsync(SidecarProcessOptions options, CancellationToken cancellationToken = default)
     {
         var dll = options.SidecarDllPath ?? SidecarDllPath;

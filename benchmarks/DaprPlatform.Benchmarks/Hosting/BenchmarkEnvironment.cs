@@ -131,6 +131,32 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
         return environment;
     }
 
+    /// <summary>
+    /// The environment of a process that should run like a sidecar without being one (the invocation floor's
+    /// forwarders): the sidecars' environment, their launch tuning, and as variables the runtime settings the
+    /// sidecar's own runtimeconfig carries (sidecar/DaprPlatform.Sidecar/DaprPlatform.Sidecar.csproj).
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> SidecarRuntimeEnvironment()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["DOTNET_TieredPGO"] = "0",
+            ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
+            ["DOTNET_SYSTEM_NET_HTTP_ENABLEACTIVITYPROPAGATION"] = "0",
+        };
+        foreach (var (name, value) in SidecarProcess.RuntimeTuning)
+        {
+            environment[name] = System.Environment.GetEnvironmentVariable(name) ?? value;
+        }
+
+        foreach (var (name, value) in SidecarEnvironment())
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
     private Dictionary<string, string?> SidecarEnvironment()
     {
         var environment = new Dictionary<string, string?>(ProcessEnvironment());

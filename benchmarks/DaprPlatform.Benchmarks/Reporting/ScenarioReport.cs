@@ -65,7 +65,7 @@ public sealed class ScenarioReport(string title, string setup)
         Append(text, markdown, LatencyTable());
         if (_comparisons.Count > 0)
         {
-            text.AppendLine("Added by the sidecar path (sidecar minus baseline):");
+            text.AppendLine("Added over the baseline (variant minus baseline):");
             text.AppendLine();
             Append(text, markdown, ComparisonTable());
         }
