@@ -32,7 +32,14 @@ public static class ResponseRelay
         }
 
         await using var body = await source.Content.ReadAsStreamAsync(cancellationToken);
-        await CopyFlushingAsync(body, response, cancellationToken);
+        if (serverSentEvents || !response.ContentLength.HasValue)
+        {
+            await CopyFlushingAsync(body, response, cancellationToken);
+        }
+        else
+        {
+            await CopyAsync(body, response, cancellationToken);
+        }
     }
 
     /// <summary>Writes a response that was read whole (a failed attempt kept for the resiliency policy).</summary>
@@ -49,6 +56,32 @@ public static class ResponseRelay
         await response.Body.WriteAsync(buffered.Body, cancellationToken);
     }
 
+    /// <summary>
+    /// A body of known length: the headers go out with its first chunk, and each chunk is sent as it arrives (Kestrel
+    /// flushes every write). Starting the response and flushing again separately would hand the socket send to
+    /// another thread twice per response for nothing the caller can see.
+    /// </summary>
+    private static async Task CopyAsync(Stream body, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            int read;
+            while ((read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            {
+                await response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// A stream of unknown length or server-sent events: the headers go out at once, before the first chunk exists,
+    /// and every chunk is flushed as it arrives.
+    /// </summary>
     private static async Task CopyFlushingAsync(Stream body, HttpResponse response, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
