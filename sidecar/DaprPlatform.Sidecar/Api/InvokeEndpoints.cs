@@ -7,19 +7,22 @@ namespace DaprPlatform.Sidecar.Api;
 /// <summary>
 /// Service invocation routes: /v1.0/invoke/{id}/method/{method} with any verb, the catch-all that serves the
 /// dapr-app-id header and Basic-auth forms on the HTTP port, and the private route on the internal port that
-/// receives calls from other sidecars.
+/// receives calls from other sidecars. The handlers are singletons taken once here and mapped as plain request
+/// delegates: a minimal-API parameter would resolve them per call from a request scope created for it.
 /// </summary>
 public static class InvokeEndpoints
 {
     public static void MapInvokeApi(this RouteGroupBuilder v1)
     {
-        v1.Map("/invoke/{**rest}", (HttpContext context, ServiceInvoker invoker) => invoker.InvokeAsync(context));
+        var invoker = ((IEndpointRouteBuilder)v1).ServiceProvider.GetRequiredService<ServiceInvoker>();
+        v1.Map("/invoke/{**rest}", invoker.InvokeAsync);
     }
 
     /// <summary>Whatever route daprd does not know is an invocation addressed by header or Basic auth.</summary>
     public static void MapInvocationFallback(this IEndpointRouteBuilder endpoints, string host)
     {
-        endpoints.MapFallback("{**path}", (HttpContext context, ServiceInvoker invoker) => invoker.InvokeAsync(context)).RequireHost(host);
+        var invoker = endpoints.ServiceProvider.GetRequiredService<ServiceInvoker>();
+        endpoints.MapFallback("{**path}", invoker.InvokeAsync).RequireHost(host);
     }
 
     public static void MapInternalInvocation(this IEndpointRouteBuilder endpoints, SidecarOptions options)
@@ -31,8 +34,7 @@ public static class InvokeEndpoints
 
         // Built now rather than on first call, so a malformed Resiliency or accessControl stops start-up.
         _ = endpoints.ServiceProvider.GetRequiredService<IResiliencyProvider>();
-        _ = endpoints.ServiceProvider.GetRequiredService<InternalInvocationHandler>();
-        endpoints.Map(PeerClient.InternalInvokePrefix + "{**method}", (HttpContext context, InternalInvocationHandler handler) => handler.HandleAsync(context))
-            .RequireHost($"*:{port}");
+        var handler = endpoints.ServiceProvider.GetRequiredService<InternalInvocationHandler>();
+        endpoints.Map(PeerClient.InternalInvokePrefix + "{**method}", handler.HandleAsync).RequireHost($"*:{port}");
     }
 }
