@@ -54,6 +54,8 @@ public sealed class StateScenario : IScenario
         }
 
         using var redis = await ConnectionMultiplexer.ConnectAsync(redisHost);
+        // As the sidecar does: SE.Redis 1.x otherwise completes every command through one ordered queue thread.
+        redis.PreserveAsyncOrder = false;
         var database = redis.GetDatabase();
         using var client = LoadClient.Create(sidecar.HttpEndpoint, concurrency);
         var json = new MediaTypeHeaderValue("application/json");
@@ -97,7 +99,7 @@ public sealed class StateScenario : IScenario
 
         var report = new ScenarioReport(
             "State: save + get (state.redis)",
-            $"Each operation saves a {value.Length}-byte JSON value and reads it back ({KeysPerWorker} keys per worker, {concurrency} concurrent workers): as many as they can [max], and at a fixed rate of operations. Baseline: StackExchange.Redis 2.8 against the same Redis, writing the sidecar's layout (HSET data + HINCRBY version in one Lua script) and reading with HGETALL. Sidecar path: `POST /v1.0/state/{StoreName}` then `GET /v1.0/state/{StoreName}/{{key}}` over HTTP/1.1 keep-alive.");
+            $"Each operation saves a {value.Length}-byte JSON value and reads it back ({KeysPerWorker} keys per worker, {concurrency} concurrent workers): as many as they can [max], and at a fixed rate of operations. Baseline: StackExchange.Redis 1.2.6 against the same Redis, writing the sidecar's layout (HSET data + HINCRBY version in one Lua script) and reading with HGETALL. Sidecar path: `POST /v1.0/state/{StoreName}` then `GET /v1.0/state/{StoreName}/{{key}}` over HTTP/1.1 keep-alive.");
         context.Log.WriteLine("State (save + get)");
         foreach (var mode in context.Modes)
         {

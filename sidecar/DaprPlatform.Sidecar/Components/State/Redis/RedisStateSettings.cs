@@ -7,7 +7,7 @@ namespace DaprPlatform.Sidecar.Components.State.Redis;
 
 /// <summary>
 /// The state.redis component metadata (components-contrib common/component/redis/settings.go), mapped onto what
-/// StackExchange.Redis offers. Pool tuning fields (poolSize, minIdleConns, ...) are accepted and have no
+/// StackExchange.Redis 1.2.6 offers. Pool tuning fields (poolSize, minIdleConns, ...) are accepted and have no
 /// effect: one multiplexed connection replaces go-redis's pool.
 /// </summary>
 internal sealed record RedisStateSettings(
@@ -26,8 +26,6 @@ internal sealed record RedisStateSettings(
         var options = new ConfigurationOptions
         {
             AbortOnConnectFail = true,
-            // Socket I/O on the .NET thread pool the sidecar already runs on, not SE.Redis's own pool of dedicated threads.
-            SocketManager = SocketManager.ThreadPool,
             ClientName = clientName,
             DefaultDatabase = metadata.GetInt("redisDB", 0),
             Password = metadata.GetString("redisPassword"),
@@ -39,10 +37,11 @@ internal sealed record RedisStateSettings(
             options.EndPoints.Add(ParseEndPoint(metadata, host, port));
         }
 
-        // Redis 6 ACL user (AUTH username password), as go-redis sends it; without one the password is the default user's.
-        if (metadata.GetString("redisUsername") is { Length: > 0 } username)
+        var username = metadata.GetString("redisUsername");
+        if (username is not null && username != "default")
         {
-            options.User = username;
+            // SE.Redis 1.2.6 predates Redis 6 ACLs: it can only AUTH as the default user.
+            throw metadata.Invalid("redisUsername", "ACL users other than 'default' are not supported by this sidecar");
         }
 
         var redisType = metadata.GetString("redisType") ?? "node";
@@ -75,11 +74,11 @@ internal sealed record RedisStateSettings(
             _ => DefaultReadTimeout,
         };
 
-        // SyncTimeout also bounds connection handshakes; keep both in step with the operation timeout.
+        // SyncTimeout also bounds connection handshakes; keep it in step with the operation timeout.
         if (operationTimeout is { } t)
         {
             options.SyncTimeout = (int)Math.Min(int.MaxValue, t.TotalMilliseconds);
-            options.AsyncTimeout = options.SyncTimeout;
+            options.ResponseTimeout = options.SyncTimeout;
         }
 
         int? defaultTtl = metadata.GetString("ttlInSeconds") is null ? null : metadata.GetInt("ttlInSeconds", 0);

@@ -53,6 +53,9 @@ public sealed partial class RedisStateStore : IStateStore
             throw new InvalidOperationException($"redis store: error connecting to redis at {context.Metadata.GetString("redisHost")}: {e.Message}", e);
         }
 
+        // SE.Redis 1.x otherwise funnels every async completion through one ordered queue worker: an extra thread hop
+        // per command that serializes all callers. Each command here is awaited on its own, so order is not needed.
+        connection.PreserveAsyncOrder = false;
         try
         {
             var replicas = await CountReplicasAsync(connection.GetDatabase()).WaitAsync(cancellationToken);
@@ -258,7 +261,8 @@ public sealed partial class RedisStateStore : IStateStore
 
     public async ValueTask DisposeAsync()
     {
-        // By the time components are disposed no request is in flight; there is nothing to wait for.
+        // By the time components are disposed no request is in flight; waiting for "commands to complete" only makes
+        // SE.Redis 1.2.6 sleep a second per connection.
         await _connection.CloseAsync(allowCommandsToComplete: false);
         _connection.Dispose();
     }
@@ -309,7 +313,7 @@ public sealed partial class RedisStateStore : IStateStore
         }
     }
 
-    /// <summary>SE.Redis takes no cancellation token: each call is bounded here by the request's cancellation and go-redis's read timeout.</summary>
+    /// <summary>SE.Redis 1.2.6 has no async timeouts or cancellation; bound each call like go-redis's read timeout.</summary>
     private async Task<T> RunAsync<T>(Task<T> operation, CancellationToken cancellationToken)
     {
         try
