@@ -32,6 +32,12 @@ public sealed class TcpProxy : IAsyncDisposable
     /// <summary>How many client connections were accepted so far.</summary>
     public int Accepted { get; private set; }
 
+    /// <summary>
+    /// The first this many connections are accepted and then held without a byte forwarded either way, as a server
+    /// that took the connection and hung would.
+    /// </summary>
+    public int HoldFirst { get; set; }
+
     /// <summary>While true, new connections are reset as soon as they are accepted, as a server that is down would.</summary>
     public bool Refusing { get; set; }
 
@@ -103,6 +109,12 @@ public sealed class TcpProxy : IAsyncDisposable
             }
 
             Accepted++;
+            if (Accepted <= HoldFirst)
+            {
+                _sockets[client] = 0;
+                continue;
+            }
+
             if (Refusing)
             {
                 client.LingerState = new LingerOption(true, 0);

@@ -1,5 +1,6 @@
 using DaprPlatform.Sidecar.Components.State;
 using DaprPlatform.Sidecar.Components.State.Redis;
+using DaprPlatform.Sidecar.Tests.PubSub;
 using DaprPlatform.Testing;
 using StackExchange.Redis;
 using Xunit;
@@ -407,6 +408,25 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
         var request = Set(key, "1") with { Consistency = StateConsistency.Strong };
 
         Assert.Equal("1", await _store.SetAsync(request, Ct));
+    }
+
+    [Fact]
+    public async Task Init_StartsASecondConnectAttempt_WhenTheFirstHangs()
+    {
+        await using var proxy = new TcpProxy(infra.RedisPort);
+        var metadata = new Dictionary<string, string> { ["redisHost"] = $"127.0.0.1:{proxy.Port}" };
+        await (await CreateAsync<RedisStateStore>(RedisStateStore.CreateAsync, "state.redis", metadata)).DisposeAsync();
+        var connectionsPerAttempt = proxy.Accepted;
+
+        // The server takes every connection of the next attempt and never answers on them.
+        proxy.HoldFirst = proxy.Accepted + connectionsPerAttempt;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await using var store = await CreateAsync<RedisStateStore>(RedisStateStore.CreateAsync, "state.redis", metadata);
+
+        Assert.Equal("1", await store.SetAsync(Set(NewKey(), "1"), Ct));
+        // A single attempt would wait out its 5 s dial timeout (and daprd's 5 s init timeout) and fail.
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(4), $"connected after {started.Elapsed}");
+        Assert.Equal(3 * connectionsPerAttempt, proxy.Accepted);
     }
 
     [Fact]

@@ -16,6 +16,8 @@ public sealed partial class RedisStateStore : IStateStore
 {
     private const int MaxTransactionAttempts = 32;
 
+    private static readonly TimeSpan ConnectHedgeDelay = TimeSpan.FromSeconds(1);
+
     private readonly ConnectionMultiplexer _connection;
     private readonly IDatabase _database;
     private readonly RedisStateSettings _settings;
@@ -36,21 +38,67 @@ public sealed partial class RedisStateStore : IStateStore
     public static async Task<IAsyncDisposable> CreateAsync(ComponentContext context, CancellationToken cancellationToken)
     {
         var settings = RedisStateSettings.Parse(context.Metadata, ClientName(context.Options.AppId));
-        var connecting = ConnectionMultiplexer.ConnectAsync(settings.Options);
+        var host = context.Metadata.GetString("redisHost");
+        var (connection, replicas) = await ConnectAsync(settings, host, cancellationToken);
+        return new RedisStateStore(connection, settings, replicas, context.CreateLogger("redis"));
+    }
+
+    /// <summary>
+    /// Connects, hedged: SE.Redis 1.2.6 makes a single attempt, and one such attempt to a healthy loopback server
+    /// was seen never completing (a fresh-machine test run), which used up the whole init timeout. When an attempt
+    /// is still going after <see cref="ConnectHedgeDelay"/>, a second one starts beside it; the first to connect is
+    /// kept, the other closed. go-redis likewise retries a dial that failed.
+    /// </summary>
+    private static async Task<(ConnectionMultiplexer Connection, int Replicas)> ConnectAsync(
+        RedisStateSettings settings, string? host, CancellationToken cancellationToken)
+    {
+        var attempts = new List<Task<(ConnectionMultiplexer Connection, int Replicas)>> { ConnectOnceAsync(settings, host) };
+        Exception? failure = null;
+        try
+        {
+            var hedge = Task.Delay(ConnectHedgeDelay, cancellationToken);
+            while (attempts.Count > 0)
+            {
+                var done = await Task.WhenAny([.. attempts, hedge]);
+                if (done == hedge)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    attempts.Add(ConnectOnceAsync(settings, host));
+                    hedge = Task.Delay(Timeout.Infinite, cancellationToken);
+                    continue;
+                }
+
+                var attempt = (Task<(ConnectionMultiplexer, int)>)done;
+                attempts.Remove(attempt);
+                if (attempt.IsCompletedSuccessfully)
+                {
+                    return attempt.Result;
+                }
+
+                failure ??= attempt.Exception!.InnerException;
+            }
+        }
+        finally
+        {
+            foreach (var pending in attempts)
+            {
+                CloseWhenDone(pending);
+            }
+        }
+
+        throw failure!;
+    }
+
+    private static async Task<(ConnectionMultiplexer Connection, int Replicas)> ConnectOnceAsync(RedisStateSettings settings, string? host)
+    {
         ConnectionMultiplexer connection;
         try
         {
-            connection = await connecting.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // The connect keeps going in the background; close whatever it ends up opening.
-            _ = connecting.ContinueWith(static t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-            throw;
+            connection = await ConnectionMultiplexer.ConnectAsync(settings.Options.Clone());
         }
         catch (RedisConnectionException e)
         {
-            throw new InvalidOperationException($"redis store: error connecting to redis at {context.Metadata.GetString("redisHost")}: {e.Message}", e);
+            throw new InvalidOperationException($"redis store: error connecting to redis at {host}: {e.Message}", e);
         }
 
         // SE.Redis 1.x otherwise funnels every async completion through one ordered queue worker: an extra thread hop
@@ -58,8 +106,8 @@ public sealed partial class RedisStateStore : IStateStore
         connection.PreserveAsyncOrder = false;
         try
         {
-            var replicas = await CountReplicasAsync(connection.GetDatabase()).WaitAsync(cancellationToken);
-            return new RedisStateStore(connection, settings, replicas, context.CreateLogger("redis"));
+            var replicas = CountReplicasAsync(connection.GetDatabase());
+            return (connection, await (settings.OperationTimeout is { } timeout ? replicas.WaitAsync(timeout) : replicas));
         }
         catch
         {
@@ -67,6 +115,22 @@ public sealed partial class RedisStateStore : IStateStore
             throw;
         }
     }
+
+    /// <summary>An attempt that lost the race (or was abandoned) is closed whenever it ends; its failure is observed.</summary>
+    private static void CloseWhenDone(Task<(ConnectionMultiplexer Connection, int Replicas)> attempt) =>
+        attempt.ContinueWith(
+            static t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    t.Result.Connection.Dispose();
+                }
+                else
+                {
+                    _ = t.Exception;
+                }
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     public async Task<StateEntry?> GetAsync(string key, StateReadOptions options, CancellationToken cancellationToken)
     {
