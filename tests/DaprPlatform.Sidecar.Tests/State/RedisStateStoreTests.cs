@@ -274,6 +274,58 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Transaction_SaveWithoutETag_OnAFirstWriteKey_IsRefused_AndWritesNothing()
+    {
+        var (a, b) = (NewKey(), NewKey());
+        await _store.SetAsync(Set(b, "\"b1\"", concurrency: StateConcurrency.FirstWrite), Ct);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _store.TransactAsync(
+        [
+            new StateOperation(Set(a, "\"a\""), null),
+            new StateOperation(Set(b, "\"b2\""), null),
+        ], new Dictionary<string, string>(), Ct));
+
+        Assert.Contains("first-write", error.Message);
+        Assert.False(await Raw.KeyExistsAsync(a));
+        Assert.Equal("\"b1\"", (string?)await Raw.HashGetAsync(b, "data"));
+    }
+
+    [Fact]
+    public async Task Transaction_OverAKeyWhoseVersionIsNotAnInteger_WritesNothing()
+    {
+        var (a, corrupt) = (NewKey(), NewKey());
+        await Raw.HashSetAsync(corrupt, [new HashEntry("data", "1"), new HashEntry("version", "v1")]);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _store.TransactAsync(
+        [
+            new StateOperation(Set(a, "\"a\""), null),
+            new StateOperation(Set(corrupt, "2", etag: null), null),
+        ], new Dictionary<string, string>(), Ct));
+
+        Assert.Contains("not an integer", error.Message);
+        Assert.False(await Raw.KeyExistsAsync(a));
+        Assert.Equal("1", (string?)await Raw.HashGetAsync(corrupt, "data"));
+    }
+
+    [Fact]
+    public async Task Transaction_ReplacesAndDeletesKeysOfOtherTypes()
+    {
+        var (legacy, list) = (NewKey(), NewKey());
+        await Raw.StringSetAsync(legacy, "legacy");
+        await Raw.ListLeftPushAsync(list, "x");
+
+        await _store.TransactAsync(
+        [
+            new StateOperation(Set(legacy, "\"now a hash\""), null),
+            new StateOperation(null, Delete(list, "3")),
+        ], new Dictionary<string, string>(), Ct);
+
+        Assert.Equal("\"now a hash\"", (string?)await Raw.HashGetAsync(legacy, "data"));
+        Assert.Equal("1", (string?)await Raw.HashGetAsync(legacy, "version"));
+        Assert.False(await Raw.KeyExistsAsync(list));
+    }
+
+    [Fact]
     public async Task Transaction_SeesItsOwnEarlierOperations()
     {
         var key = NewKey();

@@ -60,22 +60,67 @@ internal static class RedisStateScripts
         """;
 
     /// <summary>
-    /// Reads what the set/delete rules look at, for every key: <c>{type, version, first-write}</c> for a hash,
-    /// <c>{type, value}</c> for a string, <c>{type}</c> otherwise. Used to check a whole transaction before any
-    /// of it is applied.
+    /// A whole transaction in one atomic step. KEYS[i] = the key of operation i; ARGV[4i-3..4i] = "s" (save) or "d"
+    /// (delete), the expected version (saves) or the etag as given (deletes) or "0", the data, the ttl seconds or "".
+    /// Every operation is first checked against the state it would meet (earlier operations of the transaction
+    /// included) by the rules of <see cref="Set"/> and <see cref="Delete"/>; only when all pass is anything written,
+    /// so a conflict leaves nothing changed. Saves in a transaction never mark first-write (daprd's MULTI passes no
+    /// flag). Returns 0 when applied, i when operation i conflicts, -i when the version under operation i's key is
+    /// not an integer (the save's HINCRBY would fail half-way through).
     /// </summary>
-    public const string Inspect = """
-        local result = {}
+    public const string Transact = """
+        local seen = {}
         for i, key in ipairs(KEYS) do
-          local kind = redis.call("TYPE", key)["ok"]
-          if kind == "hash" then
-            result[i] = {kind, redis.call("HGET", key, "version"), redis.call("HGET", key, "first-write")}
-          elseif kind == "string" then
-            result[i] = {kind, redis.call("GET", key)}
+          local s = seen[key]
+          if not s then
+            s = {version = false, firstWrite = false}
+            if redis.call("TYPE", key)["ok"] == "hash" then
+              s.version = redis.call("HGET", key, "version")
+              if s.version == "" then s.version = false end
+              s.firstWrite = redis.call("HGET", key, "first-write") ~= false
+            end
+            seen[key] = s
+          end
+          local expected = ARGV[4 * i - 2]
+          if ARGV[4 * i - 3] == "s" then
+            if s.version and s.version ~= expected and (s.firstWrite or expected ~= "0") then
+              return i
+            end
+            local current = 0
+            if s.version then
+              if not string.match(s.version, "^%-?%d+$") then
+                return -i
+              end
+              current = tonumber(s.version)
+            end
+            s.version = string.format("%d", current + 1)
           else
-            result[i] = {kind}
+            if expected ~= "0" and s.version and s.version ~= expected then
+              return i
+            end
+            s.version = false
+            s.firstWrite = false
           end
         end
-        return result
+        for i, key in ipairs(KEYS) do
+          if ARGV[4 * i - 3] == "s" then
+            if redis.call("TYPE", key)["ok"] ~= "hash" then
+              redis.call("DEL", key)
+            end
+            redis.call("HSET", key, "data", ARGV[4 * i - 1])
+            redis.call("HINCRBY", key, "version", 1)
+            local ttl = ARGV[4 * i]
+            if ttl ~= "" then
+              if tonumber(ttl) > 0 then
+                redis.call("EXPIRE", key, tonumber(ttl))
+              else
+                redis.call("PERSIST", key)
+              end
+            end
+          else
+            redis.call("DEL", key)
+          end
+        end
+        return 0
         """;
 }

@@ -9,28 +9,24 @@ namespace DaprPlatform.Sidecar.Components.State.Redis;
 /// <c>data</c> and <c>version</c> (the etag, "1" after the first write) and <c>first-write</c> = 0 after a first-write
 /// save, so daprd and this sidecar can read each other's data. Writes and deletes are atomic Lua scripts; a key
 /// holding a plain string (older clients) is read with GET. Like daprd, reads report no <c>ttlExpireTime</c>.
-/// Unlike daprd, whose MULTI has no rollback, a transaction is checked as a whole before it is applied, so an etag
-/// conflict leaves nothing written.
+/// Unlike daprd, whose MULTI has no rollback, a transaction is one script that checks every operation before it
+/// applies any, so an etag conflict leaves nothing written.
 /// </summary>
-public sealed partial class RedisStateStore : IStateStore
+public sealed class RedisStateStore : IStateStore
 {
-    private const int MaxTransactionAttempts = 32;
-
     private static readonly TimeSpan ConnectHedgeDelay = TimeSpan.FromSeconds(1);
 
     private readonly ConnectionMultiplexer _connection;
     private readonly IDatabase _database;
     private readonly RedisStateSettings _settings;
     private readonly int _replicas;
-    private readonly ILogger _logger;
 
-    private RedisStateStore(ConnectionMultiplexer connection, RedisStateSettings settings, int replicas, ILogger logger)
+    private RedisStateStore(ConnectionMultiplexer connection, RedisStateSettings settings, int replicas)
     {
         _connection = connection;
         _database = connection.GetDatabase();
         _settings = settings;
         _replicas = replicas;
-        _logger = logger;
     }
 
     public StateStoreFeatures Features => StateStoreFeatures.ETag | StateStoreFeatures.Transactional | StateStoreFeatures.Ttl | StateStoreFeatures.Actor;
@@ -40,7 +36,7 @@ public sealed partial class RedisStateStore : IStateStore
         var settings = RedisStateSettings.Parse(context.Metadata, ClientName(context.Options.AppId));
         var host = context.Metadata.GetString("redisHost");
         var (connection, replicas) = await ConnectAsync(settings, host, cancellationToken);
-        return new RedisStateStore(connection, settings, replicas, context.CreateLogger("redis"));
+        return new RedisStateStore(connection, settings, replicas);
     }
 
     /// <summary>
@@ -246,81 +242,49 @@ public sealed partial class RedisStateStore : IStateStore
             return;
         }
 
-        // Etags are parsed up front: an invalid one fails the transaction before anything is sent.
-        var expected = operations.Select(op => op.Set is { } set ? ExpectedVersion(set.ETag) : EtagArgument(op.Delete!.ETag)).ToArray();
-        var keys = operations.Select(op => op.Key).Distinct(StringComparer.Ordinal).ToArray();
-
-        for (var attempt = 1; ; attempt++)
+        // One script checks and applies the whole transaction atomically: one round trip, nothing written on a
+        // conflict. Etags are parsed first, so an invalid one fails the transaction before anything is sent.
+        var arguments = new object[2 + (5 * operations.Count)];
+        arguments[0] = RedisStateScripts.Transact;
+        arguments[1] = operations.Count;
+        var argv = 2 + operations.Count;
+        for (var i = 0; i < operations.Count; i++)
         {
-            var inspection = await RunAsync(
-                _database.ExecuteAsync("EVAL", [RedisStateScripts.Inspect, keys.Length, .. keys.Select(k => (object)(RedisKey)k)]),
-                cancellationToken);
-            var snapshots = new Dictionary<string, RedisKeySnapshot>(StringComparer.Ordinal);
-            var replies = (RedisResult[])inspection!;
-            for (var i = 0; i < keys.Length; i++)
+            var op = operations[i];
+            arguments[2 + i] = (RedisKey)op.Key;
+            if (op.Set is { } set)
             {
-                snapshots[keys[i]] = RedisKeySnapshot.FromInspection(replies[i]);
+                arguments[argv++] = "s";
+                arguments[argv++] = ExpectedVersion(set.ETag);
+                arguments[argv++] = (RedisValue)WholeArray(set.Value);
+                arguments[argv++] = TtlArgument(set);
             }
-
-            var transaction = _database.CreateTransaction();
-            foreach (var (key, snapshot) in snapshots)
+            else
             {
-                foreach (var condition in snapshot.Conditions(key))
-                {
-                    transaction.AddCondition(condition);
-                }
+                arguments[argv++] = "d";
+                arguments[argv++] = EtagArgument(op.Delete!.ETag);
+                arguments[argv++] = "";
+                arguments[argv++] = "";
             }
-
-            // Replays the scripts' rules on the inspected state first, so a conflict leaves nothing written.
-            var scriptReplies = new Task<RedisResult>[operations.Count];
-            for (var i = 0; i < operations.Count; i++)
-            {
-                var op = operations[i];
-                var snapshot = snapshots[op.Key];
-                if (op.Set is { } set)
-                {
-                    // daprd's MULTI passes no first-write flag, so a transaction never marks a key first-write.
-                    if (!snapshot.TryApplySet(expected[i], markFirstWrite: false))
-                    {
-                        throw HasETag(set.ETag)
-                            ? new StateETagMismatchException($"failed to set key {set.Key}")
-                            : new InvalidOperationException($"failed to set key {set.Key}: it was saved with first-write concurrency and no etag was given");
-                    }
-
-                    scriptReplies[i] = transaction.ExecuteAsync("EVAL", SetArguments(set, expected[i], firstWriteFlag: ""));
-                }
-                else
-                {
-                    if (!snapshot.TryApplyDelete(expected[i]))
-                    {
-                        throw new StateETagMismatchException($"failed to delete {op.Delete!.Key}");
-                    }
-
-                    scriptReplies[i] = transaction.ExecuteAsync("EVAL", DeleteArguments(op.Delete!));
-                }
-            }
-
-            if (await RunAsync(transaction.ExecuteAsync(), cancellationToken))
-            {
-                // The conditions held, so every script saw what was checked; a failure here means a corrupt value.
-                foreach (var reply in scriptReplies)
-                {
-                    await reply;
-                }
-
-                return;
-            }
-
-            if (attempt == MaxTransactionAttempts)
-            {
-                throw new InvalidOperationException($"the keys of the transaction kept changing concurrently; gave up after {attempt} attempts");
-            }
-
-            LogTransactionRetry(_logger, attempt);
-
-            // Someone else committed in between; a little jitter keeps racing transactions from colliding again.
-            await Task.Delay(Random.Shared.Next(1, 2 + attempt), cancellationToken);
         }
+
+        var outcome = (long)await RunAsync(_database.ExecuteAsync("EVAL", arguments), cancellationToken);
+        if (outcome == 0)
+        {
+            return;
+        }
+
+        var failed = operations[(int)Math.Abs(outcome) - 1];
+        if (outcome < 0)
+        {
+            throw new InvalidOperationException($"failed to set key {failed.Key}: its stored version is not an integer");
+        }
+
+        throw failed.Set is { } refused
+            ? HasETag(refused.ETag)
+                ? new StateETagMismatchException($"failed to set key {refused.Key}")
+                : new InvalidOperationException($"failed to set key {refused.Key}: it was saved with first-write concurrency and no etag was given")
+            : new StateETagMismatchException($"failed to delete {failed.Key}");
     }
 
     public async ValueTask DisposeAsync()
@@ -349,16 +313,15 @@ public sealed partial class RedisStateStore : IStateStore
 
     private static bool HasETag(string? etag) => !string.IsNullOrEmpty(etag);
 
-    private object[] SetArguments(StateSetRequest request, string expectedVersion, string firstWriteFlag)
-    {
-        var ttl = request.TtlSeconds ?? _settings.DefaultTtlSeconds;
-        return
-        [
-            RedisStateScripts.Set, 1, (RedisKey)request.Key,
-            expectedVersion, (RedisValue)WholeArray(request.Value), firstWriteFlag,
-            ttl is { } seconds ? seconds.ToString(CultureInfo.InvariantCulture) : "",
-        ];
-    }
+    private object[] SetArguments(StateSetRequest request, string expectedVersion, string firstWriteFlag) =>
+    [
+        RedisStateScripts.Set, 1, (RedisKey)request.Key,
+        expectedVersion, (RedisValue)WholeArray(request.Value), firstWriteFlag, TtlArgument(request),
+    ];
+
+    /// <summary>The ttl argument of the scripts: the request's ttlInSeconds, else the component's default, else "".</summary>
+    private string TtlArgument(StateSetRequest request) =>
+        (request.TtlSeconds ?? _settings.DefaultTtlSeconds) is { } seconds ? seconds.ToString(CultureInfo.InvariantCulture) : "";
 
     // The API hands over values in arrays of their own: passed as they are rather than copied on every save.
     private static byte[] WholeArray(ReadOnlyMemory<byte> value) =>
@@ -417,6 +380,4 @@ public sealed partial class RedisStateStore : IStateStore
     // CLIENT SETNAME refuses spaces; app ids never have them, but keep the name safe regardless.
     private static string ClientName(string appId) => "dapr-" + (string.IsNullOrEmpty(appId) ? "sidecar" : appId.Replace(' ', '-'));
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Redis transaction keys changed concurrently (attempt {Attempt}); retrying")]
-    private static partial void LogTransactionRetry(ILogger logger, int attempt);
 }
