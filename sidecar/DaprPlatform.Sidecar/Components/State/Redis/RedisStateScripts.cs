@@ -109,10 +109,10 @@ internal static class RedisStateScripts
             end
             redis.call("HSET", key, "data", ARGV[4 * i - 1])
             redis.call("HINCRBY", key, "version", 1)
-            local ttl = ARGV[4 * i]
-            if ttl ~= "" then
-              if tonumber(ttl) > 0 then
-                redis.call("EXPIRE", key, tonumber(ttl))
+            if ARGV[4 * i] ~= "" then
+              local ttl = tonumber(ARGV[4 * i])
+              if ttl > 0 then
+                redis.call("EXPIRE", key, ttl)
               else
                 redis.call("PERSIST", key)
               end
