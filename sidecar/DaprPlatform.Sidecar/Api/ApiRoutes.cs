@@ -7,8 +7,8 @@ public static class ApiRoutes
 {
     public static void MapDaprHttpApi(this IEndpointRouteBuilder endpoints, SidecarOptions options)
     {
-        var host = $"*:{options.HttpPort}";
-        var v1 = endpoints.MapGroup("/v1.0").RequireHost(host);
+        var port = options.HttpPort;
+        var v1 = endpoints.MapGroup("/v1.0").RequireLocalPort(port);
         v1.MapStateApi();
         v1.MapSecretsApi();
         v1.MapHealthApi();
@@ -16,18 +16,18 @@ public static class ApiRoutes
         v1.MapPublishApi();
         v1.MapShutdownApi();
 
-        var v1Alpha1 = endpoints.MapGroup("/v1.0-alpha1").RequireHost(host);
+        var v1Alpha1 = endpoints.MapGroup("/v1.0-alpha1").RequireLocalPort(port);
         v1Alpha1.MapBulkPublishApi();
 
         // The workflow API answers under all three versions daprd registers it with.
         v1.MapWorkflowApi();
-        endpoints.MapGroup("/v1.0-beta1").RequireHost(host).MapWorkflowApi();
+        endpoints.MapGroup("/v1.0-beta1").RequireLocalPort(port).MapWorkflowApi();
         v1Alpha1.MapWorkflowApi();
 
         v1.MapInvokeApi();
 
         // Any route daprd does not know is a service invocation addressed by header (dapr-app-id) or Basic auth.
-        endpoints.MapInvocationFallback(host);
+        endpoints.MapInvocationFallback(port);
         endpoints.MapInternalInvocation(options);
         endpoints.MapMetricsEndpoint(options);
     }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using DaprPlatform.Dapr.Grpc;
+using Grpc.Core;
 
 namespace DaprPlatform.Sidecar.Api;
 
@@ -20,7 +20,7 @@ public sealed class ApiTokenMiddleware(RequestDelegate next, string token)
             var presented = context.Request.Headers[HeaderName].ToString();
             if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _expected))
             {
-                if (GrpcProtocol.IsGrpcContentType(context.Request.ContentType))
+                if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
                 {
                     RejectGrpc(context.Response);
                     return;
@@ -44,9 +44,9 @@ public sealed class ApiTokenMiddleware(RequestDelegate next, string token)
     private static void RejectGrpc(HttpResponse response)
     {
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = GrpcProtocol.ContentType;
-        response.Headers[GrpcProtocol.StatusHeader] = ((int)StatusCode.Unauthenticated).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers[GrpcProtocol.MessageHeader] = GrpcStatusMessage.Encode("Unauthorized");
+        response.ContentType = "application/grpc";
+        response.Headers["grpc-status"] = ((int)StatusCode.Unauthenticated).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["grpc-message"] = "Unauthorized";
     }
 
     private static bool IsExempt(HttpRequest request) =>

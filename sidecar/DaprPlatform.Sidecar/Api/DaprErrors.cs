@@ -1,3 +1,5 @@
+using Grpc.Core;
+
 namespace DaprPlatform.Sidecar.Api;
 
 /// <summary>
@@ -13,7 +15,7 @@ public static class DaprErrors
     public static DaprError BodyRead(string message) => new(400, "ERR_BODY_READ", message);
 
     // State
-    public static DaprError StateStoresNotConfigured() => new(500, "ERR_STATE_STORE_NOT_CONFIGURED", "state store is not configured");
+    public static DaprError StateStoresNotConfigured() => new(500, "ERR_STATE_STORE_NOT_CONFIGURED", "state store is not configured", StatusCode.FailedPrecondition);
 
     public static DaprError StateStoreNotFound(string name) => new(400, "ERR_STATE_STORE_NOT_FOUND", $"state store {name} is not found");
 
@@ -27,20 +29,25 @@ public static class DaprErrors
 
     public static DaprError StateBulkGet(string store, string err) => new(500, "ERR_STATE_BULK_GET", $"failed getting state with keys from state store {store}: {err}");
 
+    public static DaprError StateKeyEmpty() => new(400, "ERR_STATE_SAVE", "state key cannot be empty");
+
+    public static DaprError StateBulkDelete(int status, string store, string err) =>
+        new(status, "ERR_STATE_BULK_DELETE", $"failed deleting state in state store {store}: {err}");
+
     public static DaprError StateTransaction(string err) => new(500, "ERR_STATE_TRANSACTION", $"error while executing state transaction: {err}");
 
-    public static DaprError StateStoreNotTransactional(string store) => new(500, "ERR_STATE_STORE_NOT_SUPPORTED", $"state store {store} doesn't support transaction");
+    public static DaprError StateStoreNotTransactional(string store) => new(500, "ERR_STATE_STORE_NOT_SUPPORTED", $"state store {store} doesn't support transaction", StatusCode.Unimplemented);
 
-    public static DaprError StateOperationNotSupported(string op) => new(400, "ERR_NOT_SUPPORTED_STATE_OPERATION", $"operation type {op} not supported");
+    public static DaprError StateOperationNotSupported(string op) => new(400, "ERR_NOT_SUPPORTED_STATE_OPERATION", $"operation type {op} not supported", StatusCode.Unimplemented);
 
     // Pub/sub (dapr pkg/api/errors/pubsub.go)
-    public static DaprError PubsubNotConfigured(string name) => new(400, "ERR_PUBSUB_NOT_CONFIGURED", $"pubsub {name} is not configured");
+    public static DaprError PubsubNotConfigured(string name) => new(400, "ERR_PUBSUB_NOT_CONFIGURED", $"pubsub {name} is not configured", StatusCode.FailedPrecondition);
 
-    public static DaprError PubsubNotFound(string name) => new(404, "ERR_PUBSUB_NOT_FOUND", $"pubsub {name} is not found");
+    public static DaprError PubsubNotFound(string name) => new(404, "ERR_PUBSUB_NOT_FOUND", $"pubsub {name} is not found", StatusCode.InvalidArgument);
 
-    public static DaprError PubsubEmpty() => new(404, "ERR_PUBSUB_EMPTY", "pubsub name is empty");
+    public static DaprError PubsubEmpty() => new(404, "ERR_PUBSUB_EMPTY", "pubsub name is empty", StatusCode.InvalidArgument);
 
-    public static DaprError TopicEmpty(string pubsub) => new(404, "ERR_TOPIC_NAME_EMPTY", $"topic is empty in pubsub {pubsub}");
+    public static DaprError TopicEmpty(string pubsub) => new(404, "ERR_TOPIC_NAME_EMPTY", $"topic is empty in pubsub {pubsub}", StatusCode.InvalidArgument);
 
     public static DaprError PubsubForbidden(string topic, string appId) =>
         new(403, "ERR_PUBSUB_FORBIDDEN", $"topic {topic} is not allowed for app id {appId}");
@@ -48,7 +55,7 @@ public static class DaprErrors
     public static DaprError PublishMessage(string topic, string pubsub, string err) =>
         new(500, "ERR_PUBSUB_PUBLISH_MESSAGE", $"error when publishing to topic {topic} in pubsub {pubsub}: {err}");
 
-    public static DaprError PubsubCloudEventCreation() => new(500, "ERR_PUBSUB_CLOUD_EVENTS_SER", "cannot create cloudevent");
+    public static DaprError PubsubCloudEventCreation() => new(500, "ERR_PUBSUB_CLOUD_EVENTS_SER", "cannot create cloudevent", StatusCode.InvalidArgument);
 
     public static DaprError PubsubMetadataDeserialize(string err) => new(400, "ERR_PUBSUB_REQUEST_METADATA", $"failed deserializing metadata. Error: {err}");
 
@@ -71,12 +78,15 @@ public static class DaprErrors
     public static DaprError PubsubEventsSer(string topic, string pubsub, string err) => PubsubMarshalEvents(topic, pubsub, err);
 
     // Secrets
-    public static DaprError SecretStoresNotConfigured() => new(500, "ERR_SECRET_STORES_NOT_CONFIGURED", "secret store is not configured");
+    public static DaprError SecretStoresNotConfigured() => new(500, "ERR_SECRET_STORES_NOT_CONFIGURED", "secret store is not configured", StatusCode.FailedPrecondition);
 
-    public static DaprError SecretStoreNotFound(string name) => new(401, "ERR_SECRET_STORE_NOT_FOUND", $"failed finding secret store with key {name}");
+    public static DaprError SecretStoreNotFound(string name) => new(401, "ERR_SECRET_STORE_NOT_FOUND", $"failed finding secret store with key {name}", StatusCode.InvalidArgument);
 
     public static DaprError SecretPermissionDenied(string key, string store) =>
         new(403, "ERR_PERMISSION_DENIED", $"access denied by policy to get \"{key}\" from \"{store}\"");
+
+    public static DaprError SecretBulkGet(string store, string err) =>
+        new(500, "ERR_SECRET_GET", $"failed getting secrets from secret store {store}: {err}");
 
     public static DaprError SecretGet(string key, string store, string err) =>
         new(500, "ERR_SECRET_GET", $"failed getting secret with key {key} from secret store {store}: {err}");

@@ -19,10 +19,10 @@ public static class InvokeEndpoints
     }
 
     /// <summary>Whatever route daprd does not know is an invocation addressed by header or Basic auth.</summary>
-    public static void MapInvocationFallback(this IEndpointRouteBuilder endpoints, string host)
+    public static void MapInvocationFallback(this IEndpointRouteBuilder endpoints, int port)
     {
         var invoker = endpoints.ServiceProvider.GetRequiredService<ServiceInvoker>();
-        endpoints.MapFallback("{**path}", invoker.InvokeAsync).RequireHost(host);
+        endpoints.MapFallback("{**path}", invoker.InvokeAsync).RequireLocalPort(port);
     }
 
     public static void MapInternalInvocation(this IEndpointRouteBuilder endpoints, SidecarOptions options)
@@ -35,6 +35,6 @@ public static class InvokeEndpoints
         // Built now rather than on first call, so a malformed Resiliency or accessControl stops start-up.
         _ = endpoints.ServiceProvider.GetRequiredService<IResiliencyProvider>();
         var handler = endpoints.ServiceProvider.GetRequiredService<InternalInvocationHandler>();
-        endpoints.Map(PeerClient.InternalInvokePrefix + "{**method}", handler.HandleAsync).RequireHost($"*:{port}");
+        endpoints.Map(PeerClient.InternalInvokePrefix + "{**method}", handler.HandleAsync).RequireLocalPort(port);
     }
 }

@@ -114,7 +114,7 @@ public static class MetadataEndpoints
         return result;
     }
 
-    private static IEnumerable<string> Capabilities(ComponentRegistry components, string name)
+    internal static IEnumerable<string> Capabilities(ComponentRegistry components, string name)
     {
         if (components.StateStores.TryGetValue(name, out var state))
         {

@@ -14,6 +14,6 @@ public static class MetricsEndpoints
         }
 
         endpoints.MapGet("/metrics", (SidecarMetrics metrics) => TypedResults.Text(metrics.RenderPrometheus(), SidecarMetrics.ContentType))
-            .RequireHost($"*:{options.MetricsPort}");
+            .RequireLocalPort(options.MetricsPort);
     }
 }

@@ -168,7 +168,7 @@ public static class PublishEndpoints
     /// daprd's default bulk publisher: entries go to the component one by one, in parallel; the outbound policy
     /// retries only the entries that failed.
     /// </summary>
-    private static async Task<List<(string EntryId, string Error)>> PublishEntriesAsync(
+    internal static async Task<List<(string EntryId, string Error)>> PublishEntriesAsync(
         PubSubEntry entry, string topic, List<PendingEntry> entries, IResiliencyPolicy policy, CancellationToken ct)
     {
         var pending = entries;
@@ -225,7 +225,7 @@ public static class PublishEndpoints
     }
 
     /// <summary>daprd's validateAndGetPubsubAndTopic, in its order.</summary>
-    private static PubSubEntry Validate(ComponentRegistry registry, string pubsubName, string? topic)
+    internal static PubSubEntry Validate(ComponentRegistry registry, string pubsubName, string? topic)
     {
         if (registry.PubSubs.Count == 0)
         {
@@ -250,7 +250,7 @@ public static class PublishEndpoints
         return entry;
     }
 
-    private static bool IsRawPayload(Dictionary<string, string> metadata)
+    internal static bool IsRawPayload(IReadOnlyDictionary<string, string> metadata)
     {
         try
         {
@@ -263,7 +263,7 @@ public static class PublishEndpoints
     }
 
     // An entry's own metadata wins over the request's; an entry without metadata gets none (daprd does not copy it).
-    private static Dictionary<string, string> EntryMetadata(Dictionary<string, string> request, Dictionary<string, string>? entry)
+    internal static Dictionary<string, string> EntryMetadata(IReadOnlyDictionary<string, string> request, IReadOnlyDictionary<string, string>? entry)
     {
         if (entry is null)
         {
@@ -279,13 +279,13 @@ public static class PublishEndpoints
         return merged;
     }
 
-    private static TraceContext IncomingTrace(HttpRequest request, ConfigurationResource configuration) =>
+    internal static TraceContext IncomingTrace(HttpRequest request, ConfigurationResource configuration) =>
         TraceContext.ChildOf(
             request.Headers[TraceContext.TraceParentHeader].ToString(),
             request.Headers[TraceContext.TraceStateHeader].ToString(),
             configuration.TracingSamplingRate);
 
-    private sealed record PendingEntry(string EntryId, byte[] Data, string ContentType, Dictionary<string, string> Metadata);
+    internal sealed record PendingEntry(string EntryId, byte[] Data, string ContentType, Dictionary<string, string> Metadata);
 
     private sealed class BulkPublishFailedException(int count) : Exception($"{count} entries failed to publish");
 }

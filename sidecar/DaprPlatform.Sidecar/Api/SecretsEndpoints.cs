@@ -51,7 +51,7 @@ public static class SecretsEndpoints
         }
         catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
         {
-            throw DaprErrors.SecretGet("bulk", storeName, e.Message).ToException();
+            throw DaprErrors.SecretBulkGet(storeName, e.Message).ToException();
         }
 
         // daprd silently leaves out what the scopes deny.
@@ -59,7 +59,7 @@ public static class SecretsEndpoints
         return TypedResults.Json(allowed, SecretsJsonContext.Default.DictionaryStringIReadOnlyDictionaryStringString);
     }
 
-    private static SecretStoreEntry Resolve(ComponentRegistry components, string storeName)
+    internal static SecretStoreEntry Resolve(ComponentRegistry components, string storeName)
     {
         if (components.SecretStores.Count == 0)
         {
@@ -72,7 +72,7 @@ public static class SecretsEndpoints
     }
 
     /// <summary>Configuration <c>spec.secrets.scopes</c>: an allow list wins, then the deny list, then the default.</summary>
-    private static bool IsAllowed(ConfigurationResource configuration, string storeName, string key)
+    internal static bool IsAllowed(ConfigurationResource configuration, string storeName, string key)
     {
         var scope = configuration.SecretScopes.FirstOrDefault(s => s.StoreName == storeName);
         if (scope is null)

@@ -282,7 +282,7 @@ public static class StateEndpoints
             : throw DaprErrors.StateStoreNotFound(storeName).ToException();
     }
 
-    private static void CheckKey(string key)
+    internal static void CheckKey(string key)
     {
         if (key.Contains(StateKeys.Separator, StringComparison.Ordinal))
         {
@@ -339,13 +339,7 @@ public static class StateEndpoints
             consistency = ParseConsistency(options.TryGetProperty("consistency", out var cs) ? cs.GetString() : null);
         }
 
-        int? ttl = null;
-        if (metadata.TryGetValue("ttlInSeconds", out var ttlText))
-        {
-            ttl = int.TryParse(ttlText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var t) && t >= -1
-                ? t
-                : throw DaprErrors.Malformed($"incorrect value for metadata 'ttlInSeconds': '{ttlText}' (expected an integer >= -1)").ToException();
-        }
+        var ttl = ParseTtl(metadata);
 
         ReadOnlyMemory<byte> value = ReadOnlyMemory<byte>.Empty;
         if (item.TryGetProperty("value", out var v))
@@ -365,11 +359,24 @@ public static class StateEndpoints
     /// daprd decodes the value and its store re-encodes it as compact JSON. Go keeps non-ASCII text as UTF-8, so the
     /// relaxed encoder is used: the stored bytes then match daprd's except for Go's \u003c-style escaping of &lt;, &gt; and &amp;.
     /// </summary>
-    private static byte[] CompactJson(JsonElement value)
+    internal static byte[] CompactJson(JsonElement value)
     {
         var writer = ScratchJsonWriter.Start(relaxedEscaping: true);
         value.WriteTo(writer);
         return ScratchJsonWriter.Finish(writer);
+    }
+
+    /// <summary>Metadata <c>ttlInSeconds</c>: null when absent, -1 for never.</summary>
+    internal static int? ParseTtl(IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue("ttlInSeconds", out var text))
+        {
+            return null;
+        }
+
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ttl) && ttl >= -1
+            ? ttl
+            : throw DaprErrors.Malformed($"incorrect value for metadata 'ttlInSeconds': '{text}' (expected an integer >= -1)").ToException();
     }
 
     private static StateConcurrency ParseConcurrency(string? text) => text switch

@@ -1,5 +1,6 @@
 using System.Net;
 using DaprPlatform.Sidecar.Api;
+using DaprPlatform.Sidecar.Api.Grpc;
 using DaprPlatform.Sidecar.Components;
 using DaprPlatform.Sidecar.Resources;
 using DaprPlatform.Sidecar.Runtime;
@@ -7,7 +8,9 @@ using DaprPlatform.Sidecar.Runtime.PubSub;
 using DaprPlatform.Sidecar.Runtime.Workflow;
 using DaprPlatform.Sidecar.Runtime.Invocation;
 using DaprPlatform.Sidecar.Runtime.Metrics;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DaprPlatform.Sidecar.Hosting;
 
@@ -42,6 +45,8 @@ public static class SidecarHost
         services.AddSingleton(TimeProvider.System);
         services.AddPubSubRuntime();
         services.AddWorkflowEngine();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, LocalPortMatcherPolicy>());
+        services.AddDaprGrpcApi(options);
         configure?.Invoke(services);
 
         var app = builder.Build();
@@ -55,7 +60,7 @@ public static class SidecarHost
         }
 
         app.MapDaprHttpApi(options);
-        app.MapWorkflowGrpcService(options);
+        app.MapDaprGrpcApi(options);
         return app;
     }
 

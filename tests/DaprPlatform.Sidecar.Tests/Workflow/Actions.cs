@@ -1,4 +1,4 @@
-using DaprPlatform.Dapr.Grpc.Protocol;
+using Dapr.DurableTask.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 
 namespace DaprPlatform.Sidecar.Tests.Workflow;

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
-using DaprPlatform.Dapr.Grpc;
-using DaprPlatform.Dapr.Grpc.Client;
-using DaprPlatform.Dapr.Grpc.Protocol;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Dapr.DurableTask.Protobuf;
 using Xunit;
 
 namespace DaprPlatform.Sidecar.Tests.Workflow;
@@ -12,12 +12,12 @@ namespace DaprPlatform.Sidecar.Tests.Workflow;
 /// </summary>
 internal sealed class TestWorker : IAsyncDisposable
 {
-    private readonly GrpcChannel _channel;
+    private readonly CallInvoker _channel;
     private readonly Channel<WorkItem> _items = Channel.CreateUnbounded<WorkItem>();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
 
-    public TestWorker(GrpcChannel channel)
+    public TestWorker(CallInvoker channel)
     {
         _channel = channel;
         _pump = PumpAsync();
@@ -119,18 +119,15 @@ internal sealed class TestWorker : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private static GrpcCallOptions Options() => new()
-    {
-        Deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30),
-        CancellationToken = TestContext.Current.CancellationToken,
-    };
+    private static CallOptions Options() =>
+        new(deadline: DateTime.UtcNow + TimeSpan.FromSeconds(30), cancellationToken: TestContext.Current.CancellationToken);
 
     private async Task PumpAsync()
     {
         try
         {
             await foreach (var item in _channel.ServerStreamingCall(
-                               TaskHubSidecarServiceMethods.GetWorkItems, new GetWorkItemsRequest(), new GrpcCallOptions { CancellationToken = _stop.Token }))
+                               TaskHubSidecarServiceMethods.GetWorkItems, new GetWorkItemsRequest(), new CallOptions(cancellationToken: _stop.Token)))
             {
                 await _items.Writer.WriteAsync(item);
             }

@@ -1,8 +1,8 @@
-using DaprPlatform.Dapr.Grpc.Protocol;
+using Dapr.DurableTask.Protobuf;
 using DaprPlatform.Testing;
 using StackExchange.Redis;
 using Xunit;
-using EventType = DaprPlatform.Dapr.Grpc.Protocol.HistoryEvent.EventTypeOneofCase;
+using EventType = Dapr.DurableTask.Protobuf.HistoryEvent.EventTypeOneofCase;
 
 namespace DaprPlatform.Sidecar.Tests.Workflow;
 

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using DaprPlatform.Dapr.Grpc;
-using DaprPlatform.Dapr.Grpc.Protocol;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Dapr.DurableTask.Protobuf;
 using Xunit;
 
 namespace DaprPlatform.Sidecar.Tests.Workflow;
@@ -119,13 +120,13 @@ public sealed class WorkflowHttpApiTests
         await AssertErrorAsync(await wf.Http.PostAsync("v1.0/workflows/dapr/W/start", null, Ct), HttpStatusCode.InternalServerError, "ERR_ACTOR_RUNTIME_NOT_FOUND", message);
         await AssertErrorAsync(await wf.Http.GetAsync("v1.0/workflows/dapr/x", Ct), HttpStatusCode.InternalServerError, "ERR_ACTOR_RUNTIME_NOT_FOUND", message);
 
-        var grpc = await Assert.ThrowsAsync<GrpcException>(() => wf.CallAsync(TaskHubSidecarServiceMethods.GetInstance, new GetInstanceRequest { InstanceId = "x" }));
+        var grpc = await Assert.ThrowsAsync<RpcException>(() => wf.CallAsync(TaskHubSidecarServiceMethods.GetInstance, new GetInstanceRequest { InstanceId = "x" }));
         Assert.Equal(StatusCode.Internal, grpc.StatusCode);
-        Assert.Equal(message, grpc.Detail);
+        Assert.Equal(message, grpc.Status.Detail);
 
-        var stream = await Assert.ThrowsAsync<GrpcException>(async () =>
+        var stream = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await foreach (var _ in wf.Channel.ServerStreamingCall(TaskHubSidecarServiceMethods.GetWorkItems, new GetWorkItemsRequest()))
+            await foreach (var _ in wf.Invoker.ServerStreamingCall(TaskHubSidecarServiceMethods.GetWorkItems, new GetWorkItemsRequest()))
             {
             }
         });
@@ -139,15 +140,16 @@ public sealed class WorkflowHttpApiTests
         var hello = await wf.CallAsync(TaskHubSidecarServiceMethods.Hello, new Google.Protobuf.WellKnownTypes.Empty());
         Assert.NotNull(hello);
 
-        using var anonymous = Dapr.Grpc.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{wf.Sidecar.GrpcPort}");
-        var error = await Assert.ThrowsAsync<GrpcException>(() => anonymous.UnaryCallAsync(
-            TaskHubSidecarServiceMethods.GetInstance, new GetInstanceRequest { InstanceId = "x" }, new Dapr.Grpc.Client.GrpcCallOptions { CancellationToken = Ct }));
+        using var anonymous = GrpcChannel.ForAddress($"http://127.0.0.1:{wf.Sidecar.GrpcPort}");
+        var error = await Assert.ThrowsAsync<RpcException>(() => anonymous.CreateCallInvoker().UnaryCallAsync(
+            TaskHubSidecarServiceMethods.GetInstance, new GetInstanceRequest { InstanceId = "x" }, new CallOptions(cancellationToken: Ct)));
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
-        Assert.Equal("Unauthorized", error.Detail);
+        Assert.Equal("Unauthorized", error.Status.Detail);
 
-        // Methods daprd does not implement answer UNIMPLEMENTED.
-        var unimplemented = await Assert.ThrowsAsync<GrpcException>(() =>
-            wf.CallAsync(TaskHubSidecarServiceMethods.ListInstanceIDs, new ListInstanceIDsRequest()));
+        // Methods of durabletask's protocol that daprd does not serve answer UNIMPLEMENTED.
+        var abandon = new Method<Google.Protobuf.WellKnownTypes.Empty, Google.Protobuf.WellKnownTypes.Empty>(
+            MethodType.Unary, "TaskHubSidecarService", "AbandonTaskActivityWorkItem", TaskHubSidecarServiceMethods.Hello.RequestMarshaller, TaskHubSidecarServiceMethods.Hello.ResponseMarshaller);
+        var unimplemented = await Assert.ThrowsAsync<RpcException>(() => wf.CallAsync(abandon, new Google.Protobuf.WellKnownTypes.Empty()));
         Assert.Equal(StatusCode.Unimplemented, unimplemented.StatusCode);
     }
 

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using DaprPlatform.Dapr.Grpc;
-using DaprPlatform.Dapr.Grpc.Protocol;
+using Grpc.Core;
+using Dapr.DurableTask.Protobuf;
 using Xunit;
-using EventType = DaprPlatform.Dapr.Grpc.Protocol.HistoryEvent.EventTypeOneofCase;
+using EventType = Dapr.DurableTask.Protobuf.HistoryEvent.EventTypeOneofCase;
 
 namespace DaprPlatform.Sidecar.Tests.Workflow;
 
@@ -137,7 +137,7 @@ public sealed class WorkflowLifecycleTests
         var purged = await wf.CallAsync(TaskHubSidecarServiceMethods.PurgeInstances, new PurgeInstancesRequest { InstanceId = "pp-1", Recursive = true, Force = true });
         Assert.Equal(1, purged.DeletedInstanceCount);
         Assert.False((await wf.CallAsync(TaskHubSidecarServiceMethods.GetInstance, new GetInstanceRequest { InstanceId = "pp-1" })).Exists);
-        var notFound = await Assert.ThrowsAsync<GrpcException>(() =>
+        var notFound = await Assert.ThrowsAsync<RpcException>(() =>
             wf.CallAsync(TaskHubSidecarServiceMethods.PurgeInstances, new PurgeInstancesRequest { InstanceId = "pp-1" }));
         Assert.Equal(StatusCode.NotFound, notFound.StatusCode);
     }
@@ -155,7 +155,7 @@ public sealed class WorkflowLifecycleTests
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         await wf.Sidecar.StopAsync();
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(8), $"stopping took {stopwatch.Elapsed}");
-        var error = await Assert.ThrowsAsync<GrpcException>(() => wait);
+        var error = await Assert.ThrowsAsync<RpcException>(() => wait);
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
     }
 
@@ -164,7 +164,7 @@ public sealed class WorkflowLifecycleTests
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-deadline");
         await wf.StartOverHttpAsync("Never", "dl-1");
-        var error = await Assert.ThrowsAsync<GrpcException>(() => wf.CallAsync(
+        var error = await Assert.ThrowsAsync<RpcException>(() => wf.CallAsync(
             TaskHubSidecarServiceMethods.WaitForInstanceCompletion, new GetInstanceRequest { InstanceId = "dl-1" }, TimeSpan.FromMilliseconds(500)));
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
 

@@ -1,6 +1,7 @@
-using DaprPlatform.Dapr.Grpc.Protocol;
+using Dapr.DurableTask.Protobuf;
+using Grpc.Core;
 using Xunit;
-using EventType = DaprPlatform.Dapr.Grpc.Protocol.HistoryEvent.EventTypeOneofCase;
+using EventType = Dapr.DurableTask.Protobuf.HistoryEvent.EventTypeOneofCase;
 
 namespace DaprPlatform.Sidecar.Tests.Workflow;
 
@@ -61,9 +62,9 @@ public sealed class WorkflowProtocolTests
 
         var missing = await wf.CallAsync(TaskHubSidecarServiceMethods.GetInstance, new GetInstanceRequest { InstanceId = "no-such" });
         Assert.False(missing.Exists);
-        var error = await Assert.ThrowsAsync<Dapr.Grpc.GrpcException>(() =>
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
             wf.CallAsync(TaskHubSidecarServiceMethods.GetInstanceHistory, new GetInstanceHistoryRequest { InstanceId = "no-such" }));
-        Assert.Equal(Dapr.Grpc.StatusCode.NotFound, error.StatusCode);
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
 
     [Fact]

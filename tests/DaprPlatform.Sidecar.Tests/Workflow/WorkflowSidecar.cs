@@ -1,7 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using DaprPlatform.Dapr.Grpc;
-using DaprPlatform.Dapr.Grpc.Client;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
 using DaprPlatform.Testing;
 using Google.Protobuf;
 using Xunit;
@@ -12,23 +13,26 @@ namespace DaprPlatform.Sidecar.Tests.Workflow;
 internal sealed class WorkflowSidecar : IAsyncDisposable
 {
     private readonly ResourcesDirectory? _ownedResources;
+    private readonly GrpcChannel _channel;
 
     private WorkflowSidecar(SidecarProcess sidecar, ResourcesDirectory? ownedResources, string? apiToken)
     {
         Sidecar = sidecar;
         _ownedResources = ownedResources;
-        var options = new GrpcChannelOptions();
-        if (apiToken is not null)
-        {
-            options.DefaultHeaders.Add(new("dapr-api-token", apiToken));
-        }
-
-        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{sidecar.GrpcPort}", options);
+        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{sidecar.GrpcPort}");
+        Invoker = apiToken is null
+            ? _channel.CreateCallInvoker()
+            : _channel.Intercept(headers =>
+            {
+                headers.Add("dapr-api-token", apiToken);
+                return headers;
+            });
     }
 
     public SidecarProcess Sidecar { get; }
 
-    public GrpcChannel Channel { get; }
+    /// <summary>Calls the sidecar's gRPC port, with the API token when the sidecar has one.</summary>
+    public CallInvoker Invoker { get; }
 
     public HttpClient Http => Sidecar.HttpClient;
 
@@ -50,19 +54,15 @@ internal sealed class WorkflowSidecar : IAsyncDisposable
         return new WorkflowSidecar(sidecar, ownsResources ? resources : null, apiToken);
     }
 
-    public Task<TResponse> CallAsync<TRequest, TResponse>(GrpcMethod<TRequest, TResponse> method, TRequest request, TimeSpan? timeout = null)
-        where TRequest : class, IMessage<TRequest>, new()
-        where TResponse : class, IMessage<TResponse>, new() =>
-        Channel.UnaryCallAsync(method, request, new GrpcCallOptions
-        {
-            Deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30)),
-            CancellationToken = Ct,
-        });
+    public Task<TResponse> CallAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, TimeSpan? timeout = null)
+        where TRequest : class
+        where TResponse : class =>
+        Invoker.UnaryCallAsync(method, request, new CallOptions(deadline: DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30)), cancellationToken: Ct));
 
     public async Task<TestWorker> ConnectWorkerAsync()
     {
         var before = await ConnectedWorkersAsync();
-        var worker = new TestWorker(Channel);
+        var worker = new TestWorker(Invoker);
         await WaitUntilAsync(async () => await ConnectedWorkersAsync() > before, "the worker stream was not registered");
         return worker;
     }
@@ -108,7 +108,7 @@ internal sealed class WorkflowSidecar : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Channel.Dispose();
+        _channel.Dispose();
         await Sidecar.DisposeAsync();
         _ownedResources?.Dispose();
     }

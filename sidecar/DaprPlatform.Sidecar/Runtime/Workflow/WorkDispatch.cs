@@ -1,4 +1,4 @@
-using DaprPlatform.Dapr.Grpc.Protocol;
+using DaprPlatform.Sidecar.Grpc.DurableTask;
 
 namespace DaprPlatform.Sidecar.Runtime.Workflow;
 

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using DaprPlatform.Dapr.Grpc.Protocol;
+using DaprPlatform.Sidecar.Grpc.DurableTask;
 
 namespace DaprPlatform.Sidecar.Runtime.Workflow;
 

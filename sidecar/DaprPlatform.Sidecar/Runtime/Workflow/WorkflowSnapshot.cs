@@ -1,4 +1,4 @@
-using DaprPlatform.Dapr.Grpc.Protocol;
+using DaprPlatform.Sidecar.Grpc.DurableTask;
 using Google.Protobuf.WellKnownTypes;
 
 namespace DaprPlatform.Sidecar.Runtime.Workflow;

@@ -1,0 +1,27 @@
+using DaprPlatform.Sidecar.Hosting;
+
+namespace DaprPlatform.Sidecar.Api.Grpc;
+
+/// <summary>daprd's gRPC API on --dapr-grpc-port: Dapr's runtime service and durabletask's TaskHubSidecarService.</summary>
+public static class GrpcApiRoutes
+{
+    public static IServiceCollection AddDaprGrpcApi(this IServiceCollection services, SidecarOptions options)
+    {
+        services.AddGrpc(o =>
+        {
+            // daprd's --max-body-size bounds gRPC messages too.
+            o.MaxReceiveMessageSize = options.MaxBodySizeBytes is > 0 and <= int.MaxValue ? (int)options.MaxBodySizeBytes : null;
+            o.Interceptors.Add<GrpcErrorInterceptor>();
+        });
+        services.AddSingleton<GrpcServiceInvoker>();
+        services.AddSingleton<DaprGrpcService>();
+        services.AddSingleton<WorkflowGrpcService>();
+        return services;
+    }
+
+    public static void MapDaprGrpcApi(this IEndpointRouteBuilder endpoints, SidecarOptions options)
+    {
+        endpoints.MapGrpcService<DaprGrpcService>().RequireLocalPort(options.GrpcPort);
+        endpoints.MapGrpcService<WorkflowGrpcService>().RequireLocalPort(options.GrpcPort);
+    }
+}
