@@ -48,16 +48,11 @@ public static class PublishEndpoints
         {
             // The body is only read to be wrapped: a pooled buffer holds it while the envelope is written.
             using var body = await RequestBody.ReadPooledAsync(request, ct);
-            var cloudEvent = new CloudEventRequest(
-                options.AppId, topic!, pubsubname, request.ContentType, body.Memory, IncomingTrace(request, configuration));
-            try
-            {
-                data = CloudEvents.Create(cloudEvent, metadata, entry.PubSub.Features, time.GetLocalNow());
-            }
-            catch (CloudEventFormatException)
-            {
-                throw DaprErrors.PubsubCloudEventCreation().ToException();
-            }
+            data = Envelope(
+                entry,
+                new CloudEventRequest(options.AppId, topic!, pubsubname, request.ContentType, body.Memory, IncomingTrace(request, configuration)),
+                metadata,
+                time.GetLocalNow());
         }
 
         try
@@ -130,16 +125,7 @@ public static class PublishEndpoints
                 // Each event of a bulk call gets its own child span, so its own traceparent.
                 var trace = TraceContext.ChildOf(incomingTraceParent, incomingTraceState, configuration.TracingSamplingRate);
                 var e = entries[i];
-                try
-                {
-                    var envelope = CloudEvents.Create(
-                        new CloudEventRequest(options.AppId, topic!, pubsubname, e.ContentType, e.Data, trace), e.Metadata, entry.PubSub.Features, now);
-                    entries[i] = e with { Data = envelope };
-                }
-                catch (CloudEventFormatException)
-                {
-                    throw DaprErrors.PubsubCloudEventCreation().ToException();
-                }
+                entries[i] = e with { Data = Envelope(entry, new CloudEventRequest(options.AppId, topic!, pubsubname, e.ContentType, e.Data, trace), e.Metadata, now) };
             }
         }
 
@@ -222,6 +208,19 @@ public static class PublishEndpoints
         }
 
         return entries.Where(e => failures.ContainsKey(e.EntryId)).Select(e => (e.EntryId, failures[e.EntryId])).ToList();
+    }
+
+    /// <summary>The CloudEvent daprd publishes for a non-raw request; a body that is not a CloudEvent it claims to be is daprd's error.</summary>
+    internal static byte[] Envelope(PubSubEntry entry, CloudEventRequest request, IReadOnlyDictionary<string, string> metadata, DateTimeOffset now)
+    {
+        try
+        {
+            return CloudEvents.Create(request, metadata, entry.PubSub.Features, now);
+        }
+        catch (CloudEventFormatException)
+        {
+            throw DaprErrors.PubsubCloudEventCreation().ToException();
+        }
     }
 
     /// <summary>daprd's validateAndGetPubsubAndTopic, in its order.</summary>

@@ -66,9 +66,16 @@ public static class StateEndpoints
             items.Add(ParseSetRequest(item, store, queryMetadata));
         }
 
-        // Like daprd's bulk save: every item is attempted (in parallel), and the answer is 409/400 only when every
-        // failure is an etag error.
-        var policy = resiliency.ComponentOutbound(storeName);
+        await SaveAllAsync(store, items, resiliency.ComponentOutbound(storeName), ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// daprd's bulk save: every item is attempted (in parallel), and the error is an etag one (409/400, on gRPC
+    /// ABORTED/INVALID_ARGUMENT) only when every failure is.
+    /// </summary>
+    internal static async Task SaveAllAsync(StateStoreEntry store, IReadOnlyList<StateSetRequest> items, IResiliencyPolicy policy, CancellationToken ct)
+    {
         var failures = await Task.WhenAll(items.Select(async item =>
         {
             try
@@ -85,14 +92,19 @@ public static class StateEndpoints
         var errors = failures.OfType<Exception>().ToList();
         if (errors.Count > 0)
         {
-            var status = errors.All(e => e is StateETagMismatchException or StateETagInvalidException)
-                ? errors.Any(e => e is StateETagInvalidException) ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict
-                : StatusCodes.Status500InternalServerError;
-            throw DaprErrors.StateSave(status, storeName, string.Join("\n", errors.Select(e => e.Message))).ToException();
+            throw DaprErrors.StateSave(EtagStatus(errors), store.Name, string.Join("\n", errors.Select(e => e.Message))).ToException();
         }
-
-        return TypedResults.NoContent();
     }
+
+    /// <summary>
+    /// The status of failed saves or deletes: 409 when every failure is an etag mismatch, 400 when they are all etag
+    /// errors and one is an etag the store cannot read, else 500. <see cref="DaprError.GrpcCode"/> makes them
+    /// ABORTED (what Dapr.Client's TrySaveStateAsync turns into false), INVALID_ARGUMENT and INTERNAL.
+    /// </summary>
+    internal static int EtagStatus(IReadOnlyCollection<Exception> errors) =>
+        errors.All(e => e is StateETagMismatchException or StateETagInvalidException)
+            ? errors.Any(e => e is StateETagInvalidException) ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict
+            : StatusCodes.Status500InternalServerError;
 
     private static async Task<IResult> DeleteAsync(
         string storeName, string key, HttpRequest request, ComponentRegistry components, IResiliencyProvider resiliency, CancellationToken ct)
@@ -114,17 +126,9 @@ public static class StateEndpoints
                 return true;
             }, ct);
         }
-        catch (StateETagMismatchException e)
-        {
-            throw DaprErrors.StateDelete(409, key, e.Message).ToException();
-        }
-        catch (StateETagInvalidException e)
-        {
-            throw DaprErrors.StateDelete(400, key, e.Message).ToException();
-        }
         catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
         {
-            throw DaprErrors.StateDelete(500, key, e.Message).ToException();
+            throw DaprErrors.StateDelete(EtagStatus([e]), key, e.Message).ToException();
         }
 
         return TypedResults.NoContent();

@@ -17,7 +17,11 @@ public sealed partial class DaprGrpcService
         var metadata = request.Metadata;
         var data = PublishEndpoints.IsRawPayload(metadata)
             ? request.Data.ToByteArray()
-            : Envelope(entry, request.Topic, request.PubsubName, request.DataContentType, request.Data.Memory, metadata, IncomingTrace(context));
+            : PublishEndpoints.Envelope(
+                entry,
+                new CloudEventRequest(options.AppId, request.Topic, request.PubsubName, request.DataContentType, request.Data.Memory, IncomingTrace(context)),
+                metadata,
+                time.GetLocalNow());
 
         try
         {
@@ -58,7 +62,11 @@ public sealed partial class DaprGrpcService
             // Each event of a bulk call gets its own child span, so its own traceparent.
             var data = raw
                 ? item.Event.ToByteArray()
-                : Envelope(entry, request.Topic, request.PubsubName, item.ContentType, item.Event.Memory, metadata, IncomingTrace(context));
+                : PublishEndpoints.Envelope(
+                    entry,
+                    new CloudEventRequest(options.AppId, request.Topic, request.PubsubName, item.ContentType, item.Event.Memory, IncomingTrace(context)),
+                    metadata,
+                    time.GetLocalNow());
             pending.Add(new PublishEndpoints.PendingEntry(item.EntryId, data, item.ContentType, metadata));
         }
 
@@ -81,21 +89,6 @@ public sealed partial class DaprGrpcService
         }
 
         return new BulkPublishResponse();
-    }
-
-    private byte[] Envelope(
-        Components.PubSubEntry entry, string topic, string pubsubName, string contentType, ReadOnlyMemory<byte> data,
-        IReadOnlyDictionary<string, string> metadata, TraceContext trace)
-    {
-        try
-        {
-            return CloudEvents.Create(
-                new CloudEventRequest(options.AppId, topic, pubsubName, contentType, data, trace), metadata, entry.PubSub.Features, time.GetLocalNow());
-        }
-        catch (CloudEventFormatException)
-        {
-            throw DaprErrors.PubsubCloudEventCreation().ToException();
-        }
     }
 
     private TraceContext IncomingTrace(ServerCallContext context) =>

@@ -113,28 +113,7 @@ public sealed partial class DaprGrpcService(
     {
         var store = StateEndpoints.Resolve(Registry, request.StoreName);
         var items = request.States.Select(s => ToSetRequest(store, s, decodeJson: true)).ToList();
-
-        // As daprd's bulk save: every item is attempted, and the status is an etag one only when every failure is.
-        var policy = resiliency.ComponentOutbound(request.StoreName);
-        var failures = await Task.WhenAll(items.Select(async item =>
-        {
-            try
-            {
-                await policy.ExecuteAsync(t => store.Store.SetAsync(item, t), context.CancellationToken);
-                return null;
-            }
-            catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
-            {
-                return e;
-            }
-        }));
-
-        var errors = failures.OfType<Exception>().ToList();
-        if (errors.Count > 0)
-        {
-            throw StateEtagAware(errors, DaprErrors.StateSave(500, request.StoreName, string.Join("\n", errors.Select(e => e.Message))));
-        }
-
+        await StateEndpoints.SaveAllAsync(store, items, resiliency.ComponentOutbound(request.StoreName), context.CancellationToken);
         return EmptyResponse;
     }
 
@@ -148,7 +127,7 @@ public sealed partial class DaprGrpcService(
             Concurrency(request.Options?.Concurrency),
             Consistency(request.Options?.Consistency),
             request.Metadata);
-        await DeleteAsync(store, [delete], e => DaprErrors.StateDelete(500, request.Key, e.Message), context.CancellationToken);
+        await DeleteAsync(store, [delete], e => DaprErrors.StateDelete(StateEndpoints.EtagStatus([e]), request.Key, e.Message), context.CancellationToken);
         return EmptyResponse;
     }
 
@@ -161,7 +140,7 @@ public sealed partial class DaprGrpcService(
             return new StateDeleteRequest(
                 store.Keys.ToStoreKey(s.Key), NullIfEmpty(s.Etag?.Value), Concurrency(s.Options?.Concurrency), Consistency(s.Options?.Consistency), s.Metadata);
         }).ToList();
-        await DeleteAsync(store, deletes, e => DaprErrors.StateBulkDelete(500, request.StoreName, e.Message), context.CancellationToken);
+        await DeleteAsync(store, deletes, e => DaprErrors.StateBulkDelete(StateEndpoints.EtagStatus([e]), request.StoreName, e.Message), context.CancellationToken);
         return EmptyResponse;
     }
 
@@ -232,25 +211,9 @@ public sealed partial class DaprGrpcService(
             }
             catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
             {
-                throw StateEtagAware([e], error(e));
+                throw error(e).ToException();
             }
         }
-    }
-
-    /// <summary>
-    /// daprd's etag statuses on gRPC: a mismatch is ABORTED (what Dapr.Client's TrySaveStateAsync and
-    /// TryDeleteStateAsync turn into false), an etag the store cannot read INVALID_ARGUMENT.
-    /// </summary>
-    private static DaprErrorException StateEtagAware(List<Exception> errors, DaprError error)
-    {
-        if (errors.All(e => e is StateETagMismatchException or StateETagInvalidException))
-        {
-            error = errors.Any(e => e is StateETagInvalidException)
-                ? error with { Status = 400, GrpcStatus = StatusCode.InvalidArgument }
-                : error with { Status = 409, GrpcStatus = StatusCode.Aborted };
-        }
-
-        return error.ToException();
     }
 
     /// <summary>

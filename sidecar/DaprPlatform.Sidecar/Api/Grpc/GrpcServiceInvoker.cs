@@ -6,6 +6,7 @@ using DaprPlatform.Sidecar.Hosting;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace DaprPlatform.Sidecar.Api.Grpc;
 
@@ -107,7 +108,7 @@ public sealed class GrpcServiceInvoker : IDisposable
         {
             throw SidecarError(body) is { } error
                 ? error.ErrorCode == "ERR_DIRECT_INVOKE" ? new RpcException(new Status(StatusCode.Internal, error.Message)) : FailedToInvoke(request.Id, error.Message)
-                : new RpcException(new Status(CodeFromHttp(status), ReasonPhrase(response.StatusCode)));
+                : new RpcException(new Status(CodeFromHttp(status), ReasonPhrase(status)));
         }
 
         return new InvokeResponse
@@ -143,8 +144,8 @@ public sealed class GrpcServiceInvoker : IDisposable
         return null;
     }
 
-    private static string ReasonPhrase(HttpStatusCode status) =>
-        new HttpResponseMessage(status).ReasonPhrase ?? status.ToString();
+    private static string ReasonPhrase(int status) =>
+        ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } text ? text : status.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>daprd's invokev1.CodeFromHTTPStatus (its own table: 400 is INTERNAL and 500 UNKNOWN there).</summary>
     internal static StatusCode CodeFromHttp(int status) => status switch
