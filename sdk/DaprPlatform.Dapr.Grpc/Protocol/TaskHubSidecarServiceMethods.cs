@@ -1,3 +1,4 @@
+using DaprPlatform.DurableTask.Protocol;
 using Google.Protobuf.WellKnownTypes;
 
 namespace DaprPlatform.Dapr.Grpc.Protocol;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DaprPlatform.Dapr.Grpc;
 using DaprPlatform.Dapr.Grpc.Client;
 using DaprPlatform.Dapr.Grpc.Protocol;
+using DaprPlatform.DurableTask.Protocol;
 using DaprPlatform.Dapr.Workflow.Execution;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;

@@ -46,7 +46,7 @@ public sealed record WorkflowState
 
     internal static WorkflowState NotFound(string instanceId) => new() { InstanceId = instanceId };
 
-    internal static WorkflowState FromProtocol(Protocol.WorkflowState state, JsonSerializerOptions jsonOptions) => new()
+    internal static WorkflowState FromProtocol(DurableTask.Protocol.WorkflowState state, JsonSerializerOptions jsonOptions) => new()
     {
         Exists = true,
         InstanceId = state.InstanceId,

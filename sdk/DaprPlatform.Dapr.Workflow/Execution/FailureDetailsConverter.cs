@@ -1,4 +1,4 @@
-using DaprPlatform.Dapr.Grpc.Protocol;
+using DaprPlatform.DurableTask.Protocol;
 
 namespace DaprPlatform.Dapr.Workflow.Execution;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using DaprPlatform.Dapr.Grpc.Protocol;
+using DaprPlatform.DurableTask.Protocol;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
-using DaprPlatform.Dapr.Grpc.Protocol;
+using DaprPlatform.DurableTask.Protocol;
 using Google.Protobuf.WellKnownTypes;
-using ProtocolWorkflowState = DaprPlatform.Dapr.Grpc.Protocol.WorkflowState;
+using ProtocolWorkflowState = DaprPlatform.DurableTask.Protocol.WorkflowState;
 
 namespace DaprPlatform.Dapr.Workflow.Testing;
 

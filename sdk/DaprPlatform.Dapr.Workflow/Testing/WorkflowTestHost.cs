@@ -1,4 +1,4 @@
-using DaprPlatform.Dapr.Grpc.Protocol;
+using DaprPlatform.DurableTask.Protocol;
 using DaprPlatform.Dapr.Workflow.Execution;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

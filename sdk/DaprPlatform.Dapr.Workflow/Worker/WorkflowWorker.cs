@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using DaprPlatform.Dapr.Grpc;
 using DaprPlatform.Dapr.Grpc.Client;
 using DaprPlatform.Dapr.Grpc.Protocol;
+using DaprPlatform.DurableTask.Protocol;
 using DaprPlatform.Dapr.Workflow.Execution;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Hosting;

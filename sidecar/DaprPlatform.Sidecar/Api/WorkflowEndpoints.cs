@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using DaprPlatform.Sidecar.Grpc.DurableTask;
+using DaprPlatform.DurableTask.Protocol;
 using DaprPlatform.Sidecar.Hosting;
 using DaprPlatform.Sidecar.Runtime.Workflow;
 using Google.Protobuf.WellKnownTypes;

@@ -21,13 +21,13 @@ public sealed class GrpcContractTests
         "CreateChildWorkflowAction.retryParentInstanceInfo",
     ];
 
-    public static TheoryData<string> OurFiles => new(Descriptors(typeof(Grpc.Runtime.GetStateRequest).Assembly, "DaprPlatform.Sidecar.Grpc").Keys);
+    public static TheoryData<string> OurFiles => new(Descriptors(typeof(Grpc.Runtime.GetStateRequest).Assembly, "DaprPlatform.").Keys);
 
     [Theory]
     [MemberData(nameof(OurFiles))]
     public void ProtoFile_MatchesTheOfficialDescriptors(string fileName)
     {
-        var ours = Descriptors(typeof(Grpc.Runtime.GetStateRequest).Assembly, "DaprPlatform.Sidecar.Grpc")[fileName];
+        var ours = Descriptors(typeof(Grpc.Runtime.GetStateRequest).Assembly, "DaprPlatform.")[fileName];
         var official = Descriptors(typeof(global::Dapr.Client.Autogen.Grpc.v1.GetStateRequest).Assembly, "Dapr.")
             .Concat(Descriptors(typeof(global::Dapr.DurableTask.Protobuf.WorkItem).Assembly, "Dapr."))
             .ToDictionary();

@@ -1,4 +1,4 @@
-using DaprPlatform.Sidecar.Grpc.DurableTask;
+using DaprPlatform.DurableTask.Protocol;
 using DaprPlatform.Sidecar.Runtime.Workflow;
 using Xunit;
 

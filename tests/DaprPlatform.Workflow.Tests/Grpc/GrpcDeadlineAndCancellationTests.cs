@@ -1,6 +1,7 @@
 using DaprPlatform.Dapr.Grpc;
 using DaprPlatform.Dapr.Grpc.Client;
 using DaprPlatform.Dapr.Grpc.Protocol;
+using DaprPlatform.DurableTask.Protocol;
 
 namespace DaprPlatform.Workflow.Tests.Grpc;
 

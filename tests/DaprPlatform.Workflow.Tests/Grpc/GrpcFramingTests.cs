@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using DaprPlatform.Dapr.Grpc;
 using DaprPlatform.Dapr.Grpc.Client;
 using DaprPlatform.Dapr.Grpc.Protocol;
+using DaprPlatform.DurableTask.Protocol;
 using DaprPlatform.Dapr.Grpc.Server;
 
 namespace DaprPlatform.Workflow.Tests.Grpc;

@@ -2,6 +2,7 @@ using System.Net;
 using DaprPlatform.Dapr.Grpc;
 using DaprPlatform.Dapr.Grpc.Client;
 using DaprPlatform.Dapr.Grpc.Protocol;
+using DaprPlatform.DurableTask.Protocol;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

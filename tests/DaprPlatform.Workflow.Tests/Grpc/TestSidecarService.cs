@@ -1,5 +1,6 @@
 using DaprPlatform.Dapr.Grpc;
 using DaprPlatform.Dapr.Grpc.Protocol;
+using DaprPlatform.DurableTask.Protocol;
 using DaprPlatform.Dapr.Grpc.Server;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.AspNetCore.Builder;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using DaprPlatform.Dapr.Grpc;
 using DaprPlatform.Dapr.Grpc.Protocol;
+using DaprPlatform.DurableTask.Protocol;
 using DaprPlatform.Dapr.Grpc.Server;
 using DaprPlatform.Dapr.Workflow.Testing;
 using DaprPlatform.Workflow.Tests.Grpc;

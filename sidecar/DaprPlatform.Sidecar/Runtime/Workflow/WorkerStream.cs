@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using DaprPlatform.Sidecar.Grpc.DurableTask;
+using DaprPlatform.DurableTask.Protocol;
 
 namespace DaprPlatform.Sidecar.Runtime.Workflow;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using DaprPlatform.Sidecar.Grpc.DurableTask;
+using DaprPlatform.DurableTask.Protocol;
 using DaprPlatform.Sidecar.Components.State;
 using DaprPlatform.Sidecar.Hosting;
 using DaprPlatform.Sidecar.Runtime.Resiliency;

@@ -1,4 +1,4 @@
-using DaprPlatform.Sidecar.Grpc.DurableTask;
+using DaprPlatform.DurableTask.Protocol;
 using Google.Protobuf.WellKnownTypes;
 
 namespace DaprPlatform.Sidecar.Runtime.Workflow;
