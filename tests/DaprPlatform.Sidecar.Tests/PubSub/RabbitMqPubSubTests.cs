@@ -566,15 +566,9 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
+        if (!await Eventually.ReturnsAsync(condition, TimeSpan.FromSeconds(30)))
         {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out waiting for {what}");
-            }
-
-            await Task.Delay(100, Ct);
+            throw new TimeoutException($"timed out waiting for {what}");
         }
     }
 }

@@ -507,11 +507,6 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {timeout}");
-            await Task.Delay(100, Ct);
-        }
+        Assert.True(await Eventually.ReturnsAsync(condition, timeout), $"condition not met within {timeout}");
     }
 }

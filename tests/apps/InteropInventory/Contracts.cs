@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace DaprPlatform.InteropInventory;
@@ -15,6 +16,7 @@ public sealed record OrderPlaced(string OrderId, string Item, int Quantity);
 /// <summary>An order event as this app received it, with the CloudEvent attributes daprd set.</summary>
 public sealed record ReceivedOrder(OrderPlaced Order, string? Source, string? Topic, string? PubsubName);
 
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ReservationRequest))]
 [JsonSerializable(typeof(ShippingQuote))]
 [JsonSerializable(typeof(Reservation))]

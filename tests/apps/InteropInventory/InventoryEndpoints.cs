@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using DaprPlatform.Dapr.AspNetCore;
-using DaprPlatform.Dapr.Client;
+using Dapr.Client;
+using Microsoft.AspNetCore.Mvc;
 
 namespace DaprPlatform.InteropInventory;
 
@@ -11,26 +11,38 @@ namespace DaprPlatform.InteropInventory;
 /// </summary>
 public static class InventoryEndpoints
 {
+    /// <summary>The named HttpClient whose requests go to other apps through the sidecar (Dapr's InvocationHandler).</summary>
+    public const string InvokeClient = "invoke";
+
     public static void MapInventory(this IEndpointRouteBuilder app, InteropSettings settings)
     {
         var received = new ConcurrentQueue<ReceivedOrder>();
 
         app.MapGet("/healthz", () => TypedResults.Ok());
 
-        app.MapPost("/reserve", async (ReservationRequest request, DaprClient dapr, CancellationToken cancellationToken) =>
+        app.MapPost("/reserve", async (ReservationRequest request, DaprClient dapr, IHttpClientFactory clients, CancellationToken cancellationToken) =>
         {
-            var quote = await dapr.InvokeMethodAsync<ReservationRequest, ShippingQuote>(settings.ShippingAppId, "quote", request, cancellationToken);
-            var reservation = new Reservation(request.OrderId, request.Item, request.Quantity, settings.AppId, quote!);
+            using var quoted = await clients.CreateClient(InvokeClient).PostAsJsonAsync(
+                $"http://{settings.ShippingAppId}/quote", request, InteropJsonContext.Default.ReservationRequest, cancellationToken);
+            quoted.EnsureSuccessStatusCode();
+            var quote = (await quoted.Content.ReadFromJsonAsync(InteropJsonContext.Default.ShippingQuote, cancellationToken))!;
+            var reservation = new Reservation(request.OrderId, request.Item, request.Quantity, settings.AppId, quote);
             await dapr.SaveStateAsync(settings.SharedStore, $"reservation-{request.OrderId}", reservation, cancellationToken: cancellationToken);
             await dapr.PublishEventAsync(settings.PubSub, settings.ReservationsTopic, reservation, cancellationToken);
             return TypedResults.Ok(reservation);
         });
 
-        app.MapPost("/orders", async (OrderPlaced order, CloudEventEnvelope envelope, DaprClient dapr, CancellationToken cancellationToken) =>
+        app.MapPost("/orders", async (
+            OrderPlaced order,
+            [FromHeader(Name = "Cloudevent.source")] string? source,
+            [FromHeader(Name = "Cloudevent.topic")] string? topic,
+            [FromHeader(Name = "Cloudevent.pubsubname")] string? pubsubName,
+            DaprClient dapr,
+            CancellationToken cancellationToken) =>
         {
             await dapr.SaveStateAsync(InteropSettings.StateStore, $"seen-{order.OrderId}", order, cancellationToken: cancellationToken);
-            received.Enqueue(new ReceivedOrder(order, envelope.Source, envelope.Topic, envelope.PubsubName));
-            return TopicResults.Success();
+            received.Enqueue(new ReceivedOrder(order, source, topic, pubsubName));
+            return TypedResults.Ok();
         }).WithTopic(settings.PubSub, settings.OrdersTopic);
 
         app.MapGet("/received", () => TypedResults.Ok(received.ToList()));

@@ -1,7 +1,9 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace DaprPlatform.OrderDemo;
 
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(OrderRequest))]
 [JsonSerializable(typeof(Order))]
 [JsonSerializable(typeof(ReservationRequest))]

@@ -1,4 +1,4 @@
-using DaprPlatform.Dapr.Client;
+using Dapr.Client;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DaprPlatform.OrderDemo;
@@ -12,6 +12,9 @@ public static class OrderEndpoints
     public const string StateStore = "statestore";
     public const string SecretStore = "secretstore";
     public const string GreetingSecret = "order-demo-greeting";
+
+    /// <summary>The named HttpClient whose requests go to the peer app through the sidecar (Dapr's InvocationHandler).</summary>
+    public const string PeerClient = "peer";
 
     public static void MapOrderDemo(this IEndpointRouteBuilder app, DemoSettings settings)
     {
@@ -30,18 +33,18 @@ public static class OrderEndpoints
         app.MapGet("/whoami", () => TypedResults.Ok(new Identity(settings.AppId)));
 
         // Calls the peer app's /whoami through both sidecars.
-        app.MapGet("/peer/whoami", async Task<Results<Ok<Identity>, ProblemHttpResult>> (DaprClient dapr, CancellationToken cancellationToken) =>
+        app.MapGet("/peer/whoami", async Task<Results<Ok<Identity>, ProblemHttpResult>> (IHttpClientFactory clients, CancellationToken cancellationToken) =>
         {
             if (settings.PeerAppId is not { } peer)
             {
                 return TypedResults.Problem("DEMO_PEER_APP_ID is not set", statusCode: StatusCodes.Status400BadRequest);
             }
 
-            var identity = await dapr.InvokeMethodAsync<Identity>(HttpMethod.Get, peer, "whoami", cancellationToken);
+            var identity = await clients.CreateClient(PeerClient).GetFromJsonAsync($"http://{peer}/whoami", OrderDemoJsonContext.Default.Identity, cancellationToken);
             return TypedResults.Ok(identity!);
         });
 
-        app.MapPost("/orders", async Task<Results<Created<Order>, ProblemHttpResult>> (OrderRequest request, DaprClient dapr, CancellationToken cancellationToken) =>
+        app.MapPost("/orders", async Task<Results<Created<Order>, ProblemHttpResult>> (OrderRequest request, DaprClient dapr, IHttpClientFactory clients, CancellationToken cancellationToken) =>
         {
             if (string.IsNullOrWhiteSpace(request.Item) || request.Quantity <= 0)
             {
@@ -50,7 +53,7 @@ public static class OrderEndpoints
 
             var id = Guid.NewGuid().ToString("N");
             var reservedBy = settings.PeerAppId is { } peer
-                ? (await dapr.InvokeMethodAsync<ReservationRequest, Reservation>(peer, "reserve", new ReservationRequest(id, request.Item, request.Quantity), cancellationToken))!.ReservedBy
+                ? (await ReserveAsync(clients.CreateClient(PeerClient), peer, new ReservationRequest(id, request.Item, request.Quantity), cancellationToken)).ReservedBy
                 : settings.AppId;
             var order = new Order(id, request.Item, request.Quantity, settings.AppId, reservedBy);
             await dapr.SaveStateAsync(StateStore, $"order-{id}", order, cancellationToken: cancellationToken);
@@ -69,5 +72,12 @@ public static class OrderEndpoints
             var secret = await dapr.GetSecretAsync(SecretStore, GreetingSecret, cancellationToken: cancellationToken);
             return TypedResults.Ok(secret);
         });
+    }
+
+    private static async Task<Reservation> ReserveAsync(HttpClient peerClient, string peer, ReservationRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await peerClient.PostAsJsonAsync($"http://{peer}/reserve", request, OrderDemoJsonContext.Default.ReservationRequest, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync(OrderDemoJsonContext.Default.Reservation, cancellationToken))!;
     }
 }

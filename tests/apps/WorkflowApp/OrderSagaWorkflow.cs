@@ -1,4 +1,5 @@
-using DaprPlatform.Dapr.Workflow;
+using Dapr.Workflow;
+using DaprPlatform.Workflow.Saga;
 
 namespace DaprPlatform.WorkflowApp;
 

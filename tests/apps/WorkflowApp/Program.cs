@@ -1,3 +1,4 @@
+using Dapr.Workflow;
 using DaprPlatform.WorkflowApp;
 
 // A workflow worker app for the end-to-end tests: it connects to the sidecar named by DAPR_GRPC_PORT (or
@@ -7,9 +8,6 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddSingleton(ExecutionJournal.FromEnvironment());
 builder.Services.AddDaprWorkflow(workflows =>
 {
-    // The tests restart the sidecar under a running app: reconnect quickly rather than back off for seconds.
-    workflows.ReconnectMinDelay = TimeSpan.FromMilliseconds(200);
-    workflows.ReconnectMaxDelay = TimeSpan.FromMilliseconds(500);
     workflows.RegisterWorkflow<OrderSagaWorkflow>(OrderSagaWorkflow.Name);
     workflows.RegisterWorkflow<TimerWorkflow>(TimerWorkflow.Name);
     workflows.RegisterWorkflow<ApprovalWorkflow>(ApprovalWorkflow.Name);

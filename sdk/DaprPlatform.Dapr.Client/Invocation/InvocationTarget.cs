@@ -1,3 +1,0 @@
-namespace DaprPlatform.Dapr.Client;
-
-internal sealed record InvocationTarget(string AppId, string MethodName);

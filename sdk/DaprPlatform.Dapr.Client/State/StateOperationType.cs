@@ -1,7 +1,0 @@
-namespace DaprPlatform.Dapr.Client;
-
-public enum StateOperationType
-{
-    Upsert,
-    Delete,
-}

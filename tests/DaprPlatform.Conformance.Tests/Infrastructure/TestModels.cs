@@ -1,0 +1,3 @@
+namespace DaprPlatform.Conformance.Tests.Infrastructure;
+
+public sealed record Order(string Id, int Quantity);
