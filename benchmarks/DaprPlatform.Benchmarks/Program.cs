@@ -109,7 +109,7 @@ var markdownPath = options.MarkdownPath ?? Path.Combine(Path.GetTempPath(), $"da
 await File.WriteAllTextAsync(markdownPath, markdown.ToString());
 log.WriteLine();
 log.WriteLine($"Load average at end: {loadAfter}");
-log.WriteLine($"Markdown section for docs/benchmarks.md written to {markdownPath}");
+log.WriteLine($"Markdown report of this run (for docs/benchmarks-history.md) written to {markdownPath}");
 var missed = reports.SelectMany(r => r.Targets).Count(t => !t.Met);
 log.WriteLine($"{reports.Count} report(s), {failures.Count} failed scenario(s), {missed} target(s) missed.");
 return failures.Count == 0 ? 0 : 1;

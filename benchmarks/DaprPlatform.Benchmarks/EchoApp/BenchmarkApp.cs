@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Net;
+using Dapr;
+using Dapr.Workflow;
 using DaprPlatform.Benchmarks.Measurement;
 using DaprPlatform.Benchmarks.Workflows;
 using Microsoft.AspNetCore.Builder;
@@ -33,13 +35,14 @@ public static class BenchmarkApp
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, BenchmarkJsonContext.Default));
         if (OptionValue(options, "--dapr-grpc-port") is { } grpcPort)
         {
-            // The workflow worker: runs the benchmark's workflows for the sidecar listening there.
+            // The workflow worker: runs the benchmark's workflows for the sidecar listening there. Dapr.Workflow takes
+            // the sidecar's address from configuration (DAPR_GRPC_ENDPOINT), as an app started by the Dapr CLI would.
+            builder.Configuration[DaprDefaults.DaprGrpcEndpointEnvironmentVariableName] = $"http://127.0.0.1:{grpcPort}";
             builder.Services.AddDaprWorkflow(workflows =>
             {
-                workflows.GrpcEndpoint = $"http://127.0.0.1:{grpcPort}";
-                workflows.RegisterWorkflow<SequenceWorkflow>(SequenceWorkflow.Name);
-                workflows.RegisterWorkflow<FanOutWorkflow>(FanOutWorkflow.Name);
-                workflows.RegisterActivity<IncrementActivity>(IncrementActivity.Name);
+                workflows.RegisterWorkflow<SequenceWorkflow>();
+                workflows.RegisterWorkflow<FanOutWorkflow>();
+                workflows.RegisterActivity<IncrementActivity>();
             });
         }
 

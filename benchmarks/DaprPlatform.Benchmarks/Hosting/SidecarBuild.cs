@@ -4,7 +4,7 @@ namespace DaprPlatform.Benchmarks.Hosting;
 
 /// <summary>
 /// The daprd.dll the benchmarks run: DAPRPLATFORM_SIDECAR_DLL when set, else the sidecar as ./dapr-dev publishes
-/// it (self-contained, trimmed, ReadyToRun; `./dapr-dev build` rebuilds it when sidecar/ or sdk/ changed).
+/// it (self-contained, trimmed, ReadyToRun; `./dapr-dev build` rebuilds it when its sources changed).
 /// </summary>
 public static class SidecarBuild
 {

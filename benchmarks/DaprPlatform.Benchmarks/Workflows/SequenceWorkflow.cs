@@ -1,4 +1,4 @@
-using DaprPlatform.Dapr.Workflow;
+using Dapr.Workflow;
 
 namespace DaprPlatform.Benchmarks.Workflows;
 
