@@ -62,7 +62,7 @@ public sealed class InvocationFixture(InfraFixture infra) : IAsyncLifetime
 public sealed record InvocationEcho(Order Order, string CallerAppId, string CalleeAppId);
 
 /// <summary>Dapr.Client's invocation API through two real sidecars (caller's and callee's) to a real ASP.NET Core app.</summary>
-public sealed class InvocationIntegrationTests(InvocationFixture fixture) : IClassFixture<InvocationFixture>
+public sealed class InvocationTests(InvocationFixture fixture) : IClassFixture<InvocationFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -66,7 +66,15 @@ public sealed class PubSubAppsFixture(InfraFixture infra) : IAsyncLifetime
         MapRecording(app, "poison", new TopicOptions { PubsubName = Pubsub, Name = Poison, DeadLetterTopic = PoisonDeadLetters }, () => Status("DROP"));
         MapRecording(app, "poison-dead-letters", new TopicOptions { PubsubName = Pubsub, Name = PoisonDeadLetters }, Success);
         MapRecording(app, "bulk", new TopicOptions { PubsubName = Pubsub, Name = Bulk }, Success);
-        MapRecording(app, "raw", new TopicOptions { PubsubName = Pubsub, Name = Raw, EnableRawPayload = true }, Success);
+
+        // daprd wraps a raw message in a CloudEvent whose data_base64 is the message and datacontenttype
+        // application/octet-stream: the middleware hands the handler the bytes, which it reads itself.
+        app.MapPost("/raw", async (HttpRequest request) =>
+        {
+            var order = await JsonSerializer.DeserializeAsync<Order>(request.Body, JsonSerializerOptions.Web);
+            Log.Add("raw", order, CloudEventHeaders.From(request));
+            return Success();
+        }).WithTopic(new TopicOptions { PubsubName = Pubsub, Name = Raw, EnableRawPayload = true });
     }
 
     // An empty 2xx is SUCCESS to daprd; RETRY and DROP are said in the body.
@@ -103,7 +111,7 @@ public sealed class PubSubAppsFixture(InfraFixture infra) : IAsyncLifetime
 /// Dapr.Client publishing and Dapr.AspNetCore subscribers receiving real deliveries from the sidecar over a real RabbitMQ
 /// broker: the CloudEvent unwrapped with its attributes, route rules, and what RETRY / DROP / exceptions make daprd do.
 /// </summary>
-public sealed class PubSubIntegrationTests(PubSubAppsFixture fixture) : IClassFixture<PubSubAppsFixture>
+public sealed class PubSubTests(PubSubAppsFixture fixture) : IClassFixture<PubSubAppsFixture>
 {
     private const string Pubsub = ConformanceComponents.PubSub;
 
@@ -124,11 +132,9 @@ public sealed class PubSubIntegrationTests(PubSubAppsFixture fixture) : IClassFi
         Assert.Equal(new Order("o-1", 2), DataOf(delivery));
         var envelope = delivery.Envelope!;
         Assert.Equal(fixture.Orders, envelope.Topic);
-        Assert.Equal(Pubsub, envelope.PubsubName);
         Assert.Equal(fixture.PublisherSidecar.AppId, envelope.Source);
         Assert.Equal("com.dapr.event.sent", envelope.Type);
         Assert.Equal("1.0", envelope.SpecVersion);
-        Assert.Equal("application/json", envelope.DataContentType);
         Assert.False(string.IsNullOrEmpty(envelope.Id));
         Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", envelope.TraceParent);
     }
@@ -190,7 +196,7 @@ public sealed class PubSubIntegrationTests(PubSubAppsFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task A_raw_payload_reaches_a_rawPayload_subscription_and_binds_as_JSON()
+    public async Task A_raw_payload_reaches_a_rawPayload_subscription_as_the_published_bytes()
     {
         await Publisher.PublishEventAsync(Pubsub, fixture.Raw, new Order("raw-1", 4), new Dictionary<string, string> { ["rawPayload"] = "true" }, Ct);
 

@@ -7,7 +7,13 @@ public sealed record SagaOutput(string Status, IReadOnlyList<string> Completed, 
 
 public sealed record TimerInput(int DelayMs);
 
-public sealed record ApprovalInput(string Request);
+public sealed record ApprovalInput(string Request, int? TimeoutMs = null);
+
+public sealed record FanOutInput(int Width);
+
+public sealed record RetryInput(int FailingAttempts);
+
+public sealed record CounterInput(int Count, int Until);
 
 public static class WorkflowAppNames
 {
@@ -15,6 +21,10 @@ public static class WorkflowAppNames
     public const string Timer = "TimerWorkflow";
     public const string Approval = "ApprovalWorkflow";
     public const string ApprovalEvent = "approval";
+    public const string FanOut = "FanOutWorkflow";
+    public const string Parent = "ParentWorkflow";
+    public const string Retry = "RetryWorkflow";
+    public const string Counter = "CounterWorkflow";
 
     public static readonly string[] SagaSteps = ["reserve-inventory", "charge-payment", "ship-order", "notify-customer"];
 }

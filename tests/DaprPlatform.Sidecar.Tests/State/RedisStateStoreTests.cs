@@ -37,6 +37,26 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     private string NewKey() => "state-tests||" + infra.UniqueName("k");
 
     [Fact]
+    public async Task KeysLike_ScansEveryMatch_SortsThem_AndPagesByOffset()
+    {
+        var prefix = infra.UniqueName("keys-like");
+        foreach (var name in new[] { "c", "a", "b_1", "bx1" })
+        {
+            await _store.SetAsync(Set($"{prefix}||{name}", "1"), Ct);
+        }
+
+        var first = await _store.KeysLikeAsync(new KeysLikeRequest($"{prefix}||%", null, 3), Ct);
+        var second = await _store.KeysLikeAsync(new KeysLikeRequest($"{prefix}||%", first.ContinuationToken, 3), Ct);
+        var literalUnderscore = await _store.KeysLikeAsync(new KeysLikeRequest($"{prefix}||b\\_1", null, null), Ct);
+
+        Assert.Equal([$"{prefix}||a", $"{prefix}||b_1", $"{prefix}||bx1"], first.Keys);
+        Assert.Equal("3", first.ContinuationToken);
+        Assert.Equal([$"{prefix}||c"], second.Keys);
+        Assert.Null(second.ContinuationToken);
+        Assert.Equal([$"{prefix}||b_1"], literalUnderscore.Keys);
+    }
+
+    [Fact]
     public async Task FirstSave_StoresDaprsHashLayout_WithVersionOne()
     {
         var key = NewKey();

@@ -46,6 +46,32 @@ public sealed class WorkflowLifecycleTests
     }
 
     [Fact]
+    public async Task ListInstanceIDs_PagesOverTheActorStoresMetadataKeys_AndRefusesAForeignToken()
+    {
+        await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-list");
+        foreach (var id in new[] { "li-1", "li-2", "li-3" })
+        {
+            await wf.StartOverHttpAsync("Listed", id);
+        }
+
+        var first = await wf.CallAsync(TaskHubSidecarServiceMethods.ListInstanceIDs, new ListInstanceIDsRequest { PageSize = 2 });
+        var second = await wf.CallAsync(TaskHubSidecarServiceMethods.ListInstanceIDs, new ListInstanceIDsRequest { PageSize = 2, ContinuationToken = first.ContinuationToken });
+        var all = await wf.CallAsync(TaskHubSidecarServiceMethods.ListInstanceIDs, new ListInstanceIDsRequest());
+        var foreign = await Assert.ThrowsAsync<RpcException>(
+            () => wf.CallAsync(TaskHubSidecarServiceMethods.ListInstanceIDs, new ListInstanceIDsRequest { ContinuationToken = "page-2" }));
+
+        Assert.Equal(2, first.InstanceIds.Count);
+        Assert.True(first.HasContinuationToken);
+        Assert.Single(second.InstanceIds);
+        Assert.False(second.HasContinuationToken);
+        Assert.Equal(["li-1", "li-2", "li-3"], first.InstanceIds.Concat(second.InstanceIds).Order(StringComparer.Ordinal));
+        Assert.Equal(["li-1", "li-2", "li-3"], all.InstanceIds.Order(StringComparer.Ordinal));
+        Assert.False(all.HasContinuationToken);
+        Assert.Equal(StatusCode.Unknown, foreign.StatusCode);
+        Assert.StartsWith("invalid continue token", foreign.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SuspendAndResume_HoldEventsUntilResumed()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-suspend");

@@ -94,15 +94,9 @@ internal sealed class WorkflowSidecar : IAsyncDisposable
 
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (!await condition())
+        if (!await Eventually.ReturnsAsync(condition, timeout ?? TimeSpan.FromSeconds(20)))
         {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"timed out: {what}");
-            }
-
-            await Task.Delay(50, Ct);
+            Assert.Fail($"timed out: {what}");
         }
     }
 

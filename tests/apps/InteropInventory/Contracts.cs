@@ -13,8 +13,8 @@ public sealed record Reservation(string OrderId, string Item, int Quantity, stri
 /// <summary>The event the JavaScript checkout app publishes on the orders topic.</summary>
 public sealed record OrderPlaced(string OrderId, string Item, int Quantity);
 
-/// <summary>An order event as this app received it, with the CloudEvent attributes daprd set.</summary>
-public sealed record ReceivedOrder(OrderPlaced Order, string? Source, string? Topic, string? PubsubName);
+/// <summary>An order event as this app received it, with the CloudEvent attributes daprd set (Dapr.AspNetCore forwards these two).</summary>
+public sealed record ReceivedOrder(OrderPlaced Order, string? Source, string? Topic);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ReservationRequest))]

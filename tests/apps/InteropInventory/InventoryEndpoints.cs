@@ -36,12 +36,11 @@ public static class InventoryEndpoints
             OrderPlaced order,
             [FromHeader(Name = "Cloudevent.source")] string? source,
             [FromHeader(Name = "Cloudevent.topic")] string? topic,
-            [FromHeader(Name = "Cloudevent.pubsubname")] string? pubsubName,
             DaprClient dapr,
             CancellationToken cancellationToken) =>
         {
             await dapr.SaveStateAsync(InteropSettings.StateStore, $"seen-{order.OrderId}", order, cancellationToken: cancellationToken);
-            received.Enqueue(new ReceivedOrder(order, source, topic, pubsubName));
+            received.Enqueue(new ReceivedOrder(order, source, topic));
             return TypedResults.Ok();
         }).WithTopic(settings.PubSub, settings.OrdersTopic);
 

@@ -15,6 +15,15 @@ public sealed class ExecutionJournal(string path)
             ? path
             : throw new InvalidOperationException($"{PathVariable} must name the journal file."));
 
+    /// <summary>How many times <paramref name="step"/> of <paramref name="instanceId"/> started so far.</summary>
+    public int CountStarts(string instanceId, string step)
+    {
+        lock (_gate)
+        {
+            return File.Exists(path) ? File.ReadLines(path).Count(line => line == $"start|{instanceId}|{step}") : 0;
+        }
+    }
+
     public void Record(string kind, string instanceId, string step)
     {
         lock (_gate)

@@ -11,6 +11,10 @@ builder.Services.AddDaprWorkflow(workflows =>
     workflows.RegisterWorkflow<OrderSagaWorkflow>(OrderSagaWorkflow.Name);
     workflows.RegisterWorkflow<TimerWorkflow>(TimerWorkflow.Name);
     workflows.RegisterWorkflow<ApprovalWorkflow>(ApprovalWorkflow.Name);
+    workflows.RegisterWorkflow<FanOutWorkflow>(FanOutWorkflow.Name);
+    workflows.RegisterWorkflow<ParentWorkflow>(ParentWorkflow.Name);
+    workflows.RegisterWorkflow<RetryWorkflow>(RetryWorkflow.Name);
+    workflows.RegisterWorkflow<CounterWorkflow>(CounterWorkflow.Name);
     workflows.RegisterActivity<RecordedStepActivity>(RecordedStepActivity.Name);
 });
 

@@ -9,16 +9,17 @@ public sealed class RecordedStepActivity(ExecutionJournal journal) : WorkflowAct
 
     public override async Task<string> RunAsync(WorkflowActivityContext context, StepInput input)
     {
+        var attempt = journal.CountStarts(context.InstanceId, input.Step) + 1;
         journal.Record("start", context.InstanceId, input.Step);
         if (input.DelayMs > 0)
         {
             await Task.Delay(input.DelayMs, context.CancellationToken);
         }
 
-        if (input.Fail)
+        if (input.Fail || attempt <= input.FailingAttempts)
         {
             journal.Record("fail", context.InstanceId, input.Step);
-            throw new InvalidOperationException($"step {input.Step} failed");
+            throw new InvalidOperationException($"step {input.Step} failed (attempt {attempt})");
         }
 
         journal.Record("end", context.InstanceId, input.Step);

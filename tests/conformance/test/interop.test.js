@@ -115,7 +115,6 @@ describe("three apps started with ./dapr-dev run", () => {
       order: { orderId: placed.orderId, item: "book", quantity: 4 },
       source: ids.checkout,
       topic: topics.orders,
-      pubsubName: "pubsub",
     });
 
     const shippingOrders = await waitFor(

@@ -99,6 +99,22 @@ public sealed class WorkflowGrpcService(WorkflowEngine engine) : TaskHubSidecarS
         }
     });
 
+    public override Task<ListInstanceIDsResponse> ListInstanceIDs(ListInstanceIDsRequest request, ServerCallContext context) => Call(async () =>
+    {
+        var (instanceIds, continuationToken) = await engine.ListInstanceIdsAsync(
+            request.HasContinuationToken ? request.ContinuationToken : null,
+            request.HasPageSize ? request.PageSize : null,
+            context.CancellationToken);
+        var response = new ListInstanceIDsResponse();
+        response.InstanceIds.AddRange(instanceIds);
+        if (continuationToken is not null)
+        {
+            response.ContinuationToken = continuationToken;
+        }
+
+        return response;
+    });
+
     private static async Task<CreateInstanceResponse> StartInstanceAsync(WorkflowEngine engine, CreateInstanceRequest request, ServerCallContext context)
     {
         if (string.IsNullOrEmpty(request.Name))

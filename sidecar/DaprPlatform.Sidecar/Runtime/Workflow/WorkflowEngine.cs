@@ -160,6 +160,12 @@ public sealed class WorkflowEngine : BackgroundService
         return deleted + 1;
     }
 
+    public Task<(IReadOnlyList<string> InstanceIds, string? ContinuationToken)> ListInstanceIdsAsync(string? continuationToken, uint? pageSize, CancellationToken cancellationToken)
+    {
+        EnsureAvailable();
+        return Store.ListInstanceIdsAsync(continuationToken, pageSize, cancellationToken);
+    }
+
     public Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken) =>
         WithInstanceAsync(instanceId, i => Task.FromResult(i.History()), cancellationToken);
 

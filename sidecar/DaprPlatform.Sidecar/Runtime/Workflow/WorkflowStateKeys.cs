@@ -44,6 +44,16 @@ public sealed class WorkflowStateKeys
 
     public string Metadata(string instanceId) => InstanceKey(instanceId, MetadataKey);
 
+    /// <summary>The LIKE pattern of every instance's metadata key, as daprd lists instances.</summary>
+    public string MetadataPattern => InstanceKey("%", MetadataKey);
+
+    /// <summary>The instance id in a metadata key; daprd's error for a key of another shape.</summary>
+    public static string InstanceIdOf(string metadataKey)
+    {
+        var parts = metadataKey.Split(Separator);
+        return parts.Length == 4 ? parts[2] : throw new WorkflowStateException($"invalid key format: {metadataKey}");
+    }
+
     public string CustomStatus(string instanceId) => InstanceKey(instanceId, CustomStatusKey);
 
     public string History(string instanceId, int index) => InstanceKey(instanceId, MultiEntryKey(HistoryPrefix, index));

@@ -21,6 +21,19 @@ public sealed class WorkflowStateStore(StateStoreEntry store, WorkflowStateKeys 
 
     public string StoreName => store.Name;
 
+    /// <summary>One page of instance ids, from the store's own key listing (daprd needs a KeysLiker store too).</summary>
+    public async Task<(IReadOnlyList<string> InstanceIds, string? ContinuationToken)> ListInstanceIdsAsync(string? continuationToken, uint? pageSize, CancellationToken cancellationToken)
+    {
+        if (store.Store is not IKeysLiker keysLiker)
+        {
+            throw new WorkflowStateException($"state store {store.Resource.Type} does not support listing keys");
+        }
+
+        var page = await policy.ExecuteAsync(
+            ct => keysLiker.KeysLikeAsync(new KeysLikeRequest(Keys.MetadataPattern, continuationToken, pageSize), ct), cancellationToken);
+        return ([.. page.Keys.Select(WorkflowStateKeys.InstanceIdOf)], page.ContinuationToken);
+    }
+
     /// <summary>Loads an instance; the result has <see cref="WorkflowRuntimeState.Exists"/> false when there is none.</summary>
     public async Task<WorkflowRuntimeState> LoadAsync(string instanceId, CancellationToken cancellationToken)
     {

@@ -4,10 +4,13 @@ namespace DaprPlatform.Sidecar.Components.State.InMemory;
 /// state.in-memory as components-contrib has it: etag = a new UUID per write, first-write, TTL via
 /// <c>ttlInSeconds</c> (reported back as <c>ttlExpireTime</c>), transactions. Lost when the sidecar stops.
 /// </summary>
-public sealed class InMemoryStateStore(TimeProvider time) : IStateStore
+public sealed class InMemoryStateStore(TimeProvider time) : IStateStore, IKeysLiker
 {
     private readonly Dictionary<string, Item> _items = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+
+    // Every write takes the next number: KeysLike lists in write order and its token is the number to resume at.
+    private ulong _writeIndex;
 
     public StateStoreFeatures Features => StateStoreFeatures.ETag | StateStoreFeatures.Transactional | StateStoreFeatures.Ttl | StateStoreFeatures.Actor;
 
@@ -78,6 +81,37 @@ public sealed class InMemoryStateStore(TimeProvider time) : IStateStore
         return Task.CompletedTask;
     }
 
+    public Task<KeysLikePage> KeysLikeAsync(KeysLikeRequest request, CancellationToken cancellationToken)
+    {
+        var regex = LikePattern.ToRegex(request.Pattern);
+        ulong? resumeAt = null;
+        if (request.ContinuationToken is { } token)
+        {
+            resumeAt = ulong.TryParse(token, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+                ? parsed
+                : throw new InvalidContinuationTokenException(token);
+        }
+
+        List<(string Key, ulong Index)> matches;
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            matches = [.. _items
+                .Where(item => (item.Value.ExpiresAt is not { } exp || exp > now) && regex.IsMatch(item.Key) && item.Value.WriteIndex >= (resumeAt ?? 0))
+                .Select(item => (item.Key, Index: item.Value.WriteIndex))
+                .OrderBy(match => match.Index)];
+        }
+
+        string? next = null;
+        if (request.PageSize is > 0 and var pageSize && matches.Count > pageSize)
+        {
+            next = matches[(int)pageSize].Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            matches.RemoveRange((int)pageSize, matches.Count - (int)pageSize);
+        }
+
+        return Task.FromResult(new KeysLikePage([.. matches.Select(match => match.Key)], next));
+    }
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private string Apply(StateSetRequest request)
@@ -85,7 +119,7 @@ public sealed class InMemoryStateStore(TimeProvider time) : IStateStore
         CheckWrite(request.Key, request.ETag, request.Concurrency);
         var etag = Guid.NewGuid().ToString();
         DateTimeOffset? expires = request.TtlSeconds is > 0 ? time.GetUtcNow().AddSeconds(request.TtlSeconds.Value) : null;
-        _items[request.Key] = new Item(request.Value.ToArray(), etag, expires);
+        _items[request.Key] = new Item(request.Value.ToArray(), etag, expires, _writeIndex++);
         return etag;
     }
 
@@ -135,5 +169,5 @@ public sealed class InMemoryStateStore(TimeProvider time) : IStateStore
         return false;
     }
 
-    private sealed record Item(byte[] Data, string ETag, DateTimeOffset? ExpiresAt);
+    private sealed record Item(byte[] Data, string ETag, DateTimeOffset? ExpiresAt, ulong WriteIndex);
 }

@@ -23,7 +23,8 @@ public sealed class PostgreSqlStateStore : PostgreSqlStateStoreBase
             Get: $"SELECT value, isbinary, xmin, expiredate FROM {table} WHERE key = $1 AND {Live}",
             BulkGet: $"SELECT key, value, isbinary, xmin, expiredate FROM {table} WHERE key = ANY($1) AND {Live}",
             Delete: $"DELETE FROM {table} WHERE key = $1",
-            DeleteWithETag: $"DELETE FROM {table} WHERE key = $1 AND xmin = $2"))
+            DeleteWithETag: $"DELETE FROM {table} WHERE key = $1 AND xmin = $2",
+            KeysLike: $"SELECT key, row_id FROM {table} WHERE key LIKE $1 ESCAPE '\\' AND {Live} AND ($2::bigint IS NULL OR row_id > $2) ORDER BY row_id LIMIT $3"))
     {
         _table = table;
     }

@@ -8,7 +8,7 @@ namespace DaprPlatform.Sidecar.Components.State.PostgreSql;
 /// migrations and expired-row cleanup, and transactions run in one database transaction (a single operation runs
 /// without one, as in daprd).
 /// </summary>
-public abstract partial class PostgreSqlStateStoreBase : IStateStore
+public abstract partial class PostgreSqlStateStoreBase : IStateStore, IKeysLiker
 {
     private readonly PostgreSqlExpiredStateCleaner? _cleaner;
     private readonly Queries _queries;
@@ -80,6 +80,44 @@ public abstract partial class PostgreSqlStateStoreBase : IStateStore
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// As components-contrib's state.postgresql: live keys in row_id order; the token is the last row_id returned,
+    /// set only when one more row was found than the page holds.
+    /// </summary>
+    public async Task<KeysLikePage> KeysLikeAsync(KeysLikeRequest request, CancellationToken cancellationToken)
+    {
+        long? after = null;
+        if (request.ContinuationToken is { Length: > 0 } token)
+        {
+            after = long.TryParse(token, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rowId)
+                ? rowId
+                : throw new InvalidContinuationTokenException(token);
+        }
+
+        long? pageSize = request.PageSize is > 0 and var size ? size : null;
+        await using var command = DataSource.CreateCommand(_queries.KeysLike);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Pattern });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)after ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = pageSize is { } limit ? limit + 1 : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        var rows = new List<(string Key, long RowId)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+        }
+
+        string? next = null;
+        if (pageSize is { } page && rows.Count > page)
+        {
+            rows.RemoveRange((int)page, rows.Count - (int)page);
+            next = rows[^1].RowId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return new KeysLikePage([.. rows.Select(row => row.Key)], next);
     }
 
     /// <summary>Runs one expired-row cleanup now, as the timer does every cleanupInterval (for tests and tools).</summary>
@@ -184,7 +222,8 @@ public abstract partial class PostgreSqlStateStoreBase : IStateStore
             : DeleteAsync(operation.Delete!, connection, transaction, cancellationToken);
 
     /// <summary>The SQL that only differs between versions by table and column names.</summary>
-    private protected sealed record Queries(string Get, string BulkGet, string Delete, string DeleteWithETag);
+    /// <param name="KeysLike">$1 the pattern, $2 the last row_id returned (or null), $3 the row limit (or null).</param>
+    private protected sealed record Queries(string Get, string BulkGet, string Delete, string DeleteWithETag, string KeysLike);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection string keyword '{Key}' only applies to daprd's pgx driver and is ignored")]
     private static partial void LogIgnoredConnectionKey(ILogger logger, string key);

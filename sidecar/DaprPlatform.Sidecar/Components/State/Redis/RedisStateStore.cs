@@ -12,7 +12,7 @@ namespace DaprPlatform.Sidecar.Components.State.Redis;
 /// Unlike daprd, whose MULTI has no rollback, a transaction is one script that checks every operation before it
 /// applies any, so an etag conflict leaves nothing written.
 /// </summary>
-public sealed class RedisStateStore : IStateStore
+public sealed class RedisStateStore : IStateStore, IKeysLiker
 {
     private static readonly TimeSpan ConnectHedgeDelay = TimeSpan.FromSeconds(1);
 
@@ -338,6 +338,34 @@ public sealed class RedisStateStore : IStateStore
         {
             await RunAsync(_database.ExecuteAsync("WAIT", _replicas, 1000), cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// As components-contrib's state.redis: the whole SCAN first, keys sorted, then an offset page whose token is the
+    /// offset of the next key (an unreadable token starts from the beginning, as there).
+    /// </summary>
+    public async Task<KeysLikePage> KeysLikeAsync(KeysLikeRequest request, CancellationToken cancellationToken)
+    {
+        var glob = LikePattern.ToRedisGlob(request.Pattern);
+        var keys = new List<string>();
+        var cursor = "0";
+        do
+        {
+            var reply = (RedisResult[])(await RunAsync(_database.ExecuteAsync("SCAN", cursor, "MATCH", glob, "COUNT", 1000), cancellationToken))!;
+            cursor = (string)reply[0]!;
+            keys.AddRange(((RedisResult[])reply[1]!).Select(key => (string)key!));
+        }
+        while (cursor != "0");
+
+        keys.Sort(StringComparer.Ordinal);
+        var start = request.ContinuationToken is { Length: > 0 } token
+            && int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var offset)
+            ? Math.Min(offset, keys.Count)
+            : 0;
+        var end = request.PageSize is > 0 and var pageSize && keys.Count - start > pageSize ? start + (int)pageSize : keys.Count;
+        return new KeysLikePage(
+            keys.GetRange(start, end - start),
+            end < keys.Count ? end.ToString(CultureInfo.InvariantCulture) : null);
     }
 
     /// <summary>SE.Redis 1.2.6 has no async timeouts or cancellation; bound each call like go-redis's read timeout.</summary>

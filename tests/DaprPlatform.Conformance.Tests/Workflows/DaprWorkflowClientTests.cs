@@ -8,7 +8,7 @@ namespace DaprPlatform.Conformance.Tests.Workflows;
 /// The C# workflow SDK end to end: DaprWorkflowClient and a worker app process (AddDaprWorkflow) through a real
 /// sidecar whose engine keeps its history in Redis.
 /// </summary>
-public sealed class WorkflowSdkEndToEndTests(SharedWorkflowEnvironment shared) : IClassFixture<SharedWorkflowEnvironment>
+public sealed class DaprWorkflowClientTests(SharedWorkflowEnvironment shared) : IClassFixture<SharedWorkflowEnvironment>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 

@@ -8,7 +8,7 @@ namespace DaprPlatform.Conformance.Tests.Workflows;
 /// The sidecar's workflow HTTP API (/v1.0/workflows/dapr) driving workflows that the C# SDK worker app runs:
 /// start, get, raise event, pause, resume, terminate and purge, with daprd's status codes and JSON.
 /// </summary>
-public sealed class WorkflowHttpApiEndToEndTests(SharedWorkflowEnvironment shared) : IClassFixture<SharedWorkflowEnvironment>
+public sealed class WorkflowHttpApiTests(SharedWorkflowEnvironment shared) : IClassFixture<SharedWorkflowEnvironment>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
