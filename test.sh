@@ -5,14 +5,15 @@
 # It exits non-zero when a test failed, a test project could not run, or no test ran at all.
 #
 #   ./test.sh            everything
-#   ./test.sh <filter>   only the .NET tests matching a `dotnet test --filter` expression (node suites skipped)
+#   ./test.sh <filter>   only the .NET tests matching a `dotnet test --filter` expression (node suites skipped;
+#                        servers started only by test projects whose selected tests need them)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
 repo=$(pwd)
 filter=${1:-}
 
-tests/infra/install.sh
+infra/install.sh
 
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/daprplatform-test.XXXXXX")
 # PostgreSQL runs as the 'postgres' user and must traverse into its data directory below this one.
@@ -24,7 +25,7 @@ infra_started=false
 cleanup() {
   local status=$?
   if $infra_started; then
-    tests/infra/stop.sh "$infra_dir" --clean || echo "test.sh: stopping the test servers failed; see $infra_dir" >&2
+    infra/stop.sh "$infra_dir" --clean || echo "test.sh: stopping the test servers failed; see $infra_dir" >&2
   fi
   [[ -d "$infra_dir" ]] || rm -rf "$run_dir"
   exit "$status"
@@ -48,12 +49,17 @@ for lock_file in tests/*/package-lock.json; do
   (cd "$(dirname "$lock_file")" && npm ci --no-audit --no-fund --loglevel=error)
 done
 
-echo "==> starting Redis, PostgreSQL and RabbitMQ"
-infra_started=true
-tests/infra/start.sh "$infra_dir"
-# shellcheck source=/dev/null
-source "$infra_dir/infra.env"
-echo "    redis $DAPRPLATFORM_REDIS_HOST, postgres port $DAPRPLATFORM_PG_PORT, rabbitmq port $DAPRPLATFORM_AMQP_PORT"
+if [[ -z "$filter" ]]; then
+  echo "==> starting Redis, PostgreSQL and RabbitMQ"
+  infra_started=true
+  infra/start.sh "$infra_dir"
+  # shellcheck source=/dev/null
+  source "$infra_dir/infra.env"
+  echo "    redis $DAPRPLATFORM_REDIS_HOST, postgres port $DAPRPLATFORM_PG_PORT, rabbitmq port $DAPRPLATFORM_AMQP_PORT"
+else
+  # A filtered run starts servers only if a selected test needs them (each test project's InfraFixture does).
+  echo "==> servers not started up front (a filter was given)"
+fi
 
 # Sidecars started by tests register their apps here, isolated from a developer's own ./dapr-dev runs.
 export DAPR_DEV_HOME=$run_dir/dapr-dev-home

@@ -7,8 +7,8 @@ namespace DaprPlatform.Testing;
 /// <summary>
 /// Real Redis, PostgreSQL and RabbitMQ for a test assembly: <c>[assembly: AssemblyFixture(typeof(InfraFixture))]</c>.
 /// When the DAPRPLATFORM_* variables are set (./test.sh starts the servers once for the whole run) it uses those;
-/// otherwise it starts its own with tests/infra/start.sh and stops them on dispose, so `dotnet test` works on
-/// a single project too.
+/// otherwise it starts its own with infra/start.sh the first time a test asks for a server, and stops them on
+/// dispose: `dotnet test` works on a single project, and a run of tests that need no server starts none.
 /// </summary>
 public sealed class InfraFixture : IAsyncLifetime
 {
@@ -17,11 +17,19 @@ public sealed class InfraFixture : IAsyncLifetime
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
     private const int MaxDatabaseNameLength = 63;
 
-    private Infrastructure? _infrastructure;
+    private readonly Lazy<Infrastructure> _infrastructure;
     private string? _ownedDirectory;
 
-    public Infrastructure Infrastructure =>
-        _infrastructure ?? throw new InvalidOperationException("InfraFixture is used before xunit initialized it.");
+    public InfraFixture()
+    {
+        // Blocking once, on the first test that needs a server, keeps every property below a plain value for the
+        // hundreds of tests that read them.
+        _infrastructure = new Lazy<Infrastructure>(
+            () => Infrastructure.FromEnvironment() ?? StartOwnServersAsync().GetAwaiter().GetResult(),
+            LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public Infrastructure Infrastructure => _infrastructure.Value;
 
     /// <summary>host:port of Redis, e.g. "127.0.0.1:26208".</summary>
     public string RedisHost => Infrastructure.RedisHost;
@@ -41,23 +49,7 @@ public sealed class InfraFixture : IAsyncLifetime
     /// <summary>True when this fixture started the servers itself (and stops them on dispose).</summary>
     public bool OwnsServers => _ownedDirectory is not null;
 
-    public async ValueTask InitializeAsync()
-    {
-        _infrastructure = Infrastructure.FromEnvironment();
-        if (_infrastructure is not null)
-        {
-            return;
-        }
-
-        // Under the temp dir, not the checkout: PostgreSQL runs as the 'postgres' user, who must reach the directory.
-        _ = ScriptPath("start.sh");
-        var directory = Path.Combine(Path.GetTempPath(), $"daprplatform-infra-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(directory);
-        // On failure start.sh has already stopped what it started; the directory keeps the server logs.
-        await RunScriptAsync("start.sh", [directory], StartTimeout);
-        _infrastructure = Infrastructure.FromEnvFile(Path.Combine(directory, "infra.env"));
-        _ownedDirectory = directory;
-    }
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
@@ -71,6 +63,17 @@ public sealed class InfraFixture : IAsyncLifetime
         var directory = _ownedDirectory;
         _ownedDirectory = null;
         await RunScriptAsync("stop.sh", [directory, "--clean"], StopTimeout);
+    }
+
+    private async Task<Infrastructure> StartOwnServersAsync()
+    {
+        // Under the temp dir, not the checkout: PostgreSQL runs as the 'postgres' user, who must reach the directory.
+        var directory = Path.Combine(Path.GetTempPath(), $"daprplatform-infra-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        // On failure start.sh has already stopped what it started; the directory keeps the server logs.
+        await RunScriptAsync("start.sh", [directory], StartTimeout);
+        _ownedDirectory = directory;
+        return Infrastructure.FromEnvFile(Path.Combine(directory, "infra.env"));
     }
 
     /// <summary>
@@ -115,7 +118,7 @@ public sealed class InfraFixture : IAsyncLifetime
         return prefix[..Math.Min(prefix.Length, MaxDatabaseNameLength - suffix.Length)] + suffix;
     }
 
-    private static string ScriptPath(string script) => RepositoryRoot.Combine("tests", "infra", script);
+    private static string ScriptPath(string script) => RepositoryRoot.Combine("infra", script);
 
     private static async Task RunScriptAsync(string script, string[] arguments, TimeSpan timeout)
     {
@@ -125,7 +128,7 @@ public sealed class InfraFixture : IAsyncLifetime
         if (exitCode != 0)
         {
             throw new InvalidOperationException(
-                $"tests/infra/{script} {string.Join(' ', arguments)} failed with exit code {exitCode}.\n{process.Describe()}");
+                $"infra/{script} {string.Join(' ', arguments)} failed with exit code {exitCode}.\n{process.Describe()}");
         }
     }
 }

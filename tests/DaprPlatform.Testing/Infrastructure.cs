@@ -1,8 +1,10 @@
+using DaprPlatform.Cli.Infra;
+
 namespace DaprPlatform.Testing;
 
 /// <summary>
 /// Where the real Redis, PostgreSQL and RabbitMQ of a test run listen. Read from the DAPRPLATFORM_* variables
-/// that tests/infra/start.sh writes to infra.env (./test.sh exports them for the whole run).
+/// that infra/start.sh writes to infra.env (./test.sh exports them for the whole run).
 /// </summary>
 public sealed record Infrastructure(
     string RedisHost,
@@ -30,7 +32,7 @@ public sealed record Infrastructure(
     public static Infrastructure? FromEnvironment() =>
         FromVariables(Environment.GetEnvironmentVariable, "the environment");
 
-    /// <summary>Reads an infra.env file written by tests/infra/start.sh.</summary>
+    /// <summary>Reads an infra.env file written by infra/start.sh.</summary>
     public static Infrastructure FromEnvFile(string path)
     {
         var variables = InfraEnvFile.Read(path);

@@ -5,7 +5,7 @@ namespace DaprPlatform.Benchmarks.Hosting;
 
 /// <summary>
 /// Everything a run needs outside this process: Redis and RabbitMQ (from the DAPRPLATFORM_* variables, or started with
-/// tests/infra/start.sh into a temp dir and stopped at the end), a Release build of the sidecar, and a private
+/// infra/start.sh into a temp dir and stopped at the end), a Release build of the sidecar, and a private
 /// DAPR_DEV_HOME so the run's sidecars find each other and nothing else.
 /// </summary>
 public sealed class BenchmarkEnvironment : IAsyncDisposable
@@ -65,7 +65,7 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
             var fromEnvironment = Infrastructure.FromEnvironment() is not null;
             log.WriteLine(fromEnvironment
                 ? "Using Redis/RabbitMQ named by the DAPRPLATFORM_* variables."
-                : "Starting Redis, PostgreSQL and RabbitMQ with tests/infra/start.sh (stopped again at the end)...");
+                : "Starting Redis, PostgreSQL and RabbitMQ with infra/start.sh (stopped again at the end)...");
             await infra.InitializeAsync();
             log.WriteLine($"  redis {infra.RedisHost}, amqp port {infra.AmqpPort}");
         }

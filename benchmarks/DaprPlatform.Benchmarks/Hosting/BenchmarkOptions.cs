@@ -53,7 +53,7 @@ public sealed record BenchmarkOptions
           --logs DIR         save each sidecar's output to DIR/<app-id>-<pid>.log when it stops
           --profile          sample the sidecars with Linux perf during their variant and print the hottest functions
                              (with perf maps and W^X off: figures are for finding hot spots, not for the docs)
-        Redis and RabbitMQ come from the DAPRPLATFORM_* variables, or are started with tests/infra/start.sh and stopped at the end.
+        Redis and RabbitMQ come from the DAPRPLATFORM_* variables, or are started with infra/start.sh and stopped at the end.
         """;
 
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)

@@ -61,7 +61,7 @@ public sealed class ScriptTests : IDisposable
 
         Assert.True(await help.WaitForExitAsync(BuildTimeout, TestContext.Current.CancellationToken) == 0, help.Describe());
         Assert.Contains("Available Commands:", help.Output, StringComparison.Ordinal);
-        // Another edit to sidecar/ since the stamp legitimately triggers a build; otherwise there must be none.
+        // Another edit to sidecar/ or cli/ since the stamp legitimately triggers a build; otherwise there must be none.
         var sourcesChanged = SourcesNewerThan(stampTime);
         Assert.True(
             help.Output.Contains("building the sidecar", StringComparison.Ordinal) == sourcesChanged,
@@ -70,7 +70,7 @@ public sealed class ScriptTests : IDisposable
     }
 
     private static bool SourcesNewerThan(DateTime stampTime) =>
-        new[] { "sidecar" }
+        new[] { "sidecar", "cli" }
             .SelectMany(dir => Directory.EnumerateFiles(RepositoryRoot.Combine(dir), "*", SearchOption.AllDirectories))
             .Where(file => !file.Contains("/bin/", StringComparison.Ordinal) && !file.Contains("/obj/", StringComparison.Ordinal))
             .Any(file => File.GetLastWriteTimeUtc(file) > stampTime);

@@ -13,7 +13,7 @@ internal static class BuildOutputs
 
     public static string DaprdDll => Existing(SidecarProcess.SidecarDllPath);
 
-    public static string OrderDemoDll => Existing(RepositoryRoot.Combine("tests", "apps", "OrderDemo", "bin", Configuration, "net10.0", "OrderDemo.dll"));
+    public static string OrderDemoDll => Existing(RepositoryRoot.Combine("samples", "OrderDemo", "bin", Configuration, "net10.0", "OrderDemo.dll"));
 
     private static string Existing(string path) =>
         File.Exists(path) ? path : throw new FileNotFoundException($"{path} is not built; build tests/DaprPlatform.Cli.Tests in {Configuration} first.", path);

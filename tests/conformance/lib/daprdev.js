@@ -33,7 +33,7 @@ export async function buildDotnetApp(projectPath, assemblyName) {
  * starts an app: the CLI launches our sidecar, then the app with APP_ID/APP_PORT/DAPR_HTTP_PORT. Resolves once the
  * sidecar reports the app ready (GET /v1.0/healthz answers 204).
  */
-// ./dapr-dev rebuilds first whenever sidecar/ changed since its last build (and waits for the build lock
+// ./dapr-dev rebuilds first whenever sidecar/ or cli/ changed since its last build (and waits for the build lock
 // while another one builds), so starting may take minutes on a 2-core machine.
 export async function daprDevRun({ appId, resourcesPath, command, env = {}, cwd = repoRoot, timeoutMs = 10 * 60 * 1000 }) {
   const appPort = await freePort();

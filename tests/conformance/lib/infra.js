@@ -1,6 +1,6 @@
-// Where the real Redis and RabbitMQ of this test run listen. ./test.sh starts them once (tests/infra/start.sh) and
+// Where the real Redis and RabbitMQ of this test run listen. ./test.sh starts them once (infra/start.sh) and
 // exports the DAPRPLATFORM_* variables; to run `npm test` alone, start them yourself and source their infra.env:
-//   tests/infra/start.sh /tmp/infra && source /tmp/infra/infra.env && (cd tests/conformance && npm test)
+//   infra/start.sh /tmp/infra && source /tmp/infra/infra.env && (cd tests/conformance && npm test)
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -10,7 +10,7 @@ export function infra() {
   const missing = required.filter((name) => !process.env[name]);
   if (missing.length > 0) {
     throw new Error(
-      `${missing.join(", ")} not set: run ./test.sh, or start the servers with tests/infra/start.sh <dir> ` +
+      `${missing.join(", ")} not set: run ./test.sh, or start the servers with infra/start.sh <dir> ` +
         "and `source <dir>/infra.env` before `npm test`.",
     );
   }
@@ -30,7 +30,7 @@ export function infra() {
 export function rabbitmqctlArgs() {
   const dir = infra().infraDir;
   if (!dir) {
-    throw new Error("DAPRPLATFORM_INFRA_DIR is not set (it comes from the infra.env that tests/infra/start.sh writes)");
+    throw new Error("DAPRPLATFORM_INFRA_DIR is not set (it comes from the infra.env that infra/start.sh writes)");
   }
   const rabbit = path.join(dir, "rabbitmq");
   const read = (file) => readFileSync(path.join(rabbit, file), "utf8").trim();

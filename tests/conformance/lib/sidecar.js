@@ -14,7 +14,7 @@ export const sidecarDll =
   path.join(repoRoot, "sidecar", "DaprPlatform.Sidecar", "bin", "Release", "net10.0", "daprd.dll");
 
 // .NET runtime settings every sidecar starts with unless set, as ./dapr-dev starts them
-// (sidecar/DaprPlatform.Cli/Launch/SidecarRuntimeTuning.cs says why).
+// (cli/DaprPlatform.Cli/Launch/SidecarRuntimeTuning.cs says why).
 const runtimeTuning = { DOTNET_GCgen0size: "0x200000" };
 
 // Sidecars register their apps for name resolution under DAPR_DEV_HOME; ./test.sh gives the run one of its own.

@@ -1,5 +1,5 @@
 // End-to-end interop: three apps started separately with `./dapr-dev run`, each with its own sidecar, on real Redis
-// and RabbitMQ: a C# app on our SDK (tests/apps/InteropInventory) and two JS apps on the official Dapr JS SDK
+// and RabbitMQ: a C# app on the official Dapr .NET SDK (tests/apps/InteropInventory) and two JS apps on the official Dapr JS SDK
 // (apps/checkout.js, apps/shipping.js). They invoke each other (JS -> C# -> JS), share state, and exchange events;
 // then the test looks at Redis and RabbitMQ directly to check that keys, exchanges and queues have the names and
 // shapes real Dapr components give them.

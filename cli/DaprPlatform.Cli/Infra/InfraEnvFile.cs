@@ -1,6 +1,6 @@
-namespace DaprPlatform.Testing;
+namespace DaprPlatform.Cli.Infra;
 
-/// <summary>Reads the `export KEY='value'` lines tests/infra/start.sh writes.</summary>
+/// <summary>Reads the <c>export KEY='value'</c> lines infra/start.sh writes to infra.env.</summary>
 internal static class InfraEnvFile
 {
     public static Dictionary<string, string> Read(string path)
@@ -9,30 +9,26 @@ internal static class InfraEnvFile
         foreach (var rawLine in File.ReadLines(path))
         {
             var line = rawLine.Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-
             if (line.StartsWith("export ", StringComparison.Ordinal))
             {
                 line = line["export ".Length..].TrimStart();
             }
 
             var equals = line.IndexOf('=');
-            if (equals <= 0)
+            if (line.StartsWith('#') || equals <= 0)
             {
                 continue;
             }
 
-            variables[line[..equals]] = Unquote(line[(equals + 1)..]);
+            var value = line[(equals + 1)..];
+            if (value.Length >= 2 && (value[0] == '\'' || value[0] == '"') && value[^1] == value[0])
+            {
+                value = value[1..^1];
+            }
+
+            variables[line[..equals]] = value;
         }
 
         return variables;
     }
-
-    private static string Unquote(string value) =>
-        value.Length >= 2 && (value[0] == '\'' || value[0] == '"') && value[^1] == value[0]
-            ? value[1..^1]
-            : value;
 }

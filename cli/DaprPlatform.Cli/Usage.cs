@@ -81,7 +81,7 @@ internal static class Usage
         """
         Without --infra the sidecars use components/embedded (state.in-memory as actor state store,
         pubsub.in-memory, secretstores.local.file on components/secrets.dev.json).
-        With --infra, tests/infra/start.sh starts Redis, RabbitMQ and PostgreSQL under .dapr-dev/infra
+        With --infra, infra/start.sh starts Redis, RabbitMQ and PostgreSQL under .dapr-dev/infra
         ($DAPR_DEV_INFRA_DIR; PostgreSQL needs every parent directory to be world-executable), the
         sidecars use components/ (state.redis, pubsub.rabbitmq, local file secrets) and every process gets the
         DAPRPLATFORM_* addresses of infra.env; the servers stop when up ends.

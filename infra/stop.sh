@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stops the servers start.sh started under <dir>. Idempotent: whatever is not running is skipped.
 #
-#   tests/infra/stop.sh <dir> [--clean]      --clean also deletes <dir>
+#   infra/stop.sh <dir> [--clean]      --clean also deletes <dir>
 #
 # Each server gets its graceful stop first (RabbitMQ SIGTERM, pg_ctl stop -m fast, redis SHUTDOWN NOSAVE),
 # then escalating signals. Exit code 1 when some process could not be stopped.

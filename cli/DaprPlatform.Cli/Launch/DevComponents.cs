@@ -9,10 +9,10 @@ internal static class DevComponents
     /// <summary>secretstores.local.file's secretsFile (components/secretstore.yaml, components/embedded/secretstore.yaml).</summary>
     public const string SecretsFileVariable = "DAPRPLATFORM_SECRETS_FILE";
 
-    /// <summary>state.redis redisHost (components/statestore.yaml); tests/infra/start.sh writes the same name.</summary>
+    /// <summary>state.redis redisHost (components/statestore.yaml); infra/start.sh writes the same name.</summary>
     public const string RedisHostVariable = "DAPRPLATFORM_REDIS_HOST";
 
-    /// <summary>pubsub.rabbitmq connectionString (components/pubsub.yaml); tests/infra/start.sh writes the same name.</summary>
+    /// <summary>pubsub.rabbitmq connectionString (components/pubsub.yaml); infra/start.sh writes the same name.</summary>
     public const string AmqpUriVariable = "DAPRPLATFORM_AMQP_URI";
 
     /// <summary>Where a Redis and a RabbitMQ installed the usual way listen.</summary>

@@ -15,7 +15,7 @@ internal sealed record CliEnvironment(
     /// <summary>Where the build script says daprd.dll is (see ./dapr-dev).</summary>
     public const string DaprdVariable = "DAPR_DEV_DAPRD";
 
-    /// <summary>The DaprPlatform checkout, for components/ and tests/infra/ (set by ./dapr-dev).</summary>
+    /// <summary>The DaprPlatform checkout, for components/ and infra/ (set by ./dapr-dev).</summary>
     public const string RepoRootVariable = "DAPR_DEV_REPO_ROOT";
 
     /// <summary>Per-user state of the dev tooling; the sidecar reads the same variable for its app registry.</summary>

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../../.." && pwd)
+repo=$(cd "$here/../.." && pwd)
 artifacts=$repo/.artifacts
 dll=$artifacts/bin/OrderDemo/release/OrderDemo.dll
 stamp=$artifacts/order-demo.build-stamp

@@ -2,7 +2,7 @@
 # Starts Redis, PostgreSQL and RabbitMQ as plain processes on free 127.0.0.1 ports, all state under <dir>,
 # waits until each really answers, and writes <dir>/infra.env (sourceable `export KEY='value'` lines).
 #
-#   tests/infra/start.sh <dir>
+#   infra/start.sh <dir>
 #
 # Exit codes: 0 ready; 1 a server failed (whatever started is stopped again, logs stay in <dir>);
 # 2 usage; 3 <dir> already has running servers.
@@ -25,7 +25,7 @@ dir=$(cd "$1" && pwd)
 if [[ -f "$dir/infra.env" ]]; then
   for pid_file in "$dir/redis/redis.pid" "$dir/postgres/data/postmaster.pid" "$dir/rabbitmq/launcher.pid"; do
     if [[ -f "$pid_file" ]] && infra_is_alive "$(head -n 1 "$pid_file")"; then
-      echo "start.sh: $dir already has running servers; stop them with tests/infra/stop.sh $dir" >&2
+      echo "start.sh: $dir already has running servers; stop them with infra/stop.sh $dir" >&2
       exit 3
     fi
   done
@@ -59,7 +59,7 @@ if [[ $(id -u) -eq 0 ]] && ! runuser -u postgres -- test -x "$dir"; then
   exit 2
 fi
 
-pg_bin=$(infra_postgres_bin) || { echo "start.sh: no PostgreSQL under /usr/lib/postgresql; run tests/infra/install.sh" >&2; exit 1; }
+pg_bin=$(infra_postgres_bin) || { echo "start.sh: no PostgreSQL under /usr/lib/postgresql; run infra/install.sh" >&2; exit 1; }
 
 INFRA_TAKEN_PORTS=""
 amqp_port=$(infra_free_port)

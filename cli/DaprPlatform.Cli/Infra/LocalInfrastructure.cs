@@ -6,7 +6,7 @@ namespace DaprPlatform.Cli.Infra;
 
 /// <summary>
 /// Redis, RabbitMQ and PostgreSQL as plain local processes for `up --infra`, started and stopped with the
-/// repository's tests/infra/start.sh and stop.sh (which write and read &lt;dir&gt;/infra.env).
+/// repository's infra/start.sh and stop.sh (which write and read &lt;dir&gt;/infra.env).
 /// </summary>
 internal sealed class LocalInfrastructure(string repositoryRoot, string directory, Reporter reporter, CliEnvironment environment)
 {
@@ -22,7 +22,7 @@ internal sealed class LocalInfrastructure(string repositoryRoot, string director
     public async Task<IReadOnlyDictionary<string, string>> StartAsync(ShutdownSignal signal)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        reporter.Info($"Starting Redis, RabbitMQ and PostgreSQL in {Directory} (tests/infra/start.sh)");
+        reporter.Info($"Starting Redis, RabbitMQ and PostgreSQL in {Directory} (infra/start.sh)");
         var exitCode = await RunScriptAsync("start.sh", [Directory], StartTimeout, signal);
         if (exitCode == AlreadyRunningExitCode)
         {
@@ -34,7 +34,7 @@ internal sealed class LocalInfrastructure(string repositoryRoot, string director
 
         if (exitCode != 0)
         {
-            throw new LaunchException($"tests/infra/start.sh {Directory} failed with exit code {exitCode}");
+            throw new LaunchException($"infra/start.sh {Directory} failed with exit code {exitCode}");
         }
 
         var variables = InfraEnvFile.Read(Path.Combine(Directory, "infra.env"));
@@ -45,7 +45,7 @@ internal sealed class LocalInfrastructure(string repositoryRoot, string director
 
     public async Task StopAsync()
     {
-        reporter.Info("Stopping Redis, RabbitMQ and PostgreSQL (tests/infra/stop.sh)");
+        reporter.Info("Stopping Redis, RabbitMQ and PostgreSQL (infra/stop.sh)");
         var exitCode = await RunScriptAsync("stop.sh", [Directory], StopTimeout, signal: null);
         if (exitCode == 0)
         {
@@ -53,13 +53,13 @@ internal sealed class LocalInfrastructure(string repositoryRoot, string director
         }
         else
         {
-            reporter.Failure($"tests/infra/stop.sh {Directory} failed with exit code {exitCode}; check for leftover servers");
+            reporter.Failure($"infra/stop.sh {Directory} failed with exit code {exitCode}; check for leftover servers");
         }
     }
 
     private async Task<int> RunScriptAsync(string script, string[] arguments, TimeSpan timeout, ShutdownSignal? signal)
     {
-        var path = Path.Combine(repositoryRoot, "tests", "infra", script);
+        var path = Path.Combine(repositoryRoot, "infra", script);
         if (!File.Exists(path))
         {
             throw new LaunchException($"{path} is missing");
@@ -83,7 +83,7 @@ internal sealed class LocalInfrastructure(string repositoryRoot, string director
                 throw new OperationCanceledException("shutdown requested while the infrastructure was starting");
             }
 
-            throw new LaunchException($"tests/infra/{script} did not finish within {timeout.TotalSeconds:0} s");
+            throw new LaunchException($"infra/{script} did not finish within {timeout.TotalSeconds:0} s");
         }
 
         await process.DrainOutputAsync();

@@ -10,7 +10,7 @@ namespace DaprPlatform.Cli.Commands;
 /// <summary>
 /// `dapr-dev up [-f dapr.yaml] [--infra]`: the run file on a component set the CLI picks, with nothing to install.
 /// Without --infra: components/embedded (in-memory state and pub/sub, local file secrets). With --infra: local
-/// Redis, RabbitMQ and PostgreSQL processes (tests/infra/start.sh, state in .dapr-dev/infra) and the repository's
+/// Redis, RabbitMQ and PostgreSQL processes (infra/start.sh, state in .dapr-dev/infra) and the repository's
 /// components/ set (state.redis, pubsub.rabbitmq, local file secrets), whose addresses reach the sidecars and apps
 /// through the DAPRPLATFORM_* variables of infra.env; the servers are stopped when `up` ends. Apps that name their
 /// own resources in the run file keep them (the selected set replaces only the ~/.dapr/components default).
@@ -39,7 +39,7 @@ internal static class UpCommand
         var reporter = new Reporter(environment.Out, environment.Error);
         if (environment.RepositoryRoot is not { } repo)
         {
-            reporter.Failure($"up needs the DaprPlatform checkout (its components/ and tests/infra/); run it through ./dapr-dev or set {CliEnvironment.RepoRootVariable}");
+            reporter.Failure($"up needs the DaprPlatform checkout (its components/ and infra/); run it through ./dapr-dev or set {CliEnvironment.RepoRootVariable}");
             return 1;
         }
 
