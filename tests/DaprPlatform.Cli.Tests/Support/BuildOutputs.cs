@@ -9,7 +9,7 @@ internal static class BuildOutputs
     public static string Configuration { get; } =
         typeof(BuildOutputs).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration is { Length: > 0 } c ? c : "Debug";
 
-    public static string CliDll => Existing(RepositoryRoot.Combine("sidecar", "DaprPlatform.Cli", "bin", Configuration, "net10.0", "dapr-dev.dll"));
+    public static string CliDll => Existing(RepositoryRoot.Combine("cli", "DaprPlatform.Cli", "bin", Configuration, "net10.0", "dapr-dev.dll"));
 
     public static string DaprdDll => Existing(SidecarProcess.SidecarDllPath);
 
