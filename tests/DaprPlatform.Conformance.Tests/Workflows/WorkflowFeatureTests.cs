@@ -132,6 +132,29 @@ public sealed class WorkflowFeatureTests(SharedWorkflowEnvironment shared) : ICl
     }
 
     [Fact]
+    public async Task Rerunning_a_failed_workflow_from_its_activity_with_new_input_completes_a_copy()
+    {
+        var failedId = await StartAsync(WorkflowAppNames.Retry, new RetryInput(FailingAttempts: 5));
+        Assert.Equal(WorkflowRuntimeStatus.Failed, (await Environment.WaitForCompletionAsync(failedId, Timeout)).RuntimeStatus);
+        var scheduled = (await Client.GetInstanceHistoryAsync(failedId, Cancellation)).First(e => e.EventType == WorkflowHistoryEventType.TaskScheduled);
+
+        var rerunId = await Client.RerunWorkflowFromEventAsync(
+            failedId,
+            (uint)scheduled.EventId,
+            new RerunWorkflowFromEventOptions { NewInstanceId = $"rerun-{Guid.NewGuid():N}", Input = new { step = "flaky" }, OverwriteInput = true },
+            Cancellation);
+        var rerun = await Environment.WaitForCompletionAsync(rerunId, Timeout);
+
+        Assert.Equal(WorkflowRuntimeStatus.Completed, rerun.RuntimeStatus);
+        Assert.Equal("flaky-done", rerun.ReadOutputAs<string>());
+        Assert.Equal(1, Environment.Journal.Starts(rerunId, "flaky"));
+        Assert.Equal(WorkflowRuntimeStatus.Failed, (await Client.GetWorkflowStateAsync(failedId, cancellation: Cancellation)).RuntimeStatus);
+        var again = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => Client.RerunWorkflowFromEventAsync(
+            failedId, (uint)scheduled.EventId, new RerunWorkflowFromEventOptions { NewInstanceId = rerunId }, Cancellation));
+        Assert.Equal(Grpc.Core.StatusCode.AlreadyExists, again.StatusCode);
+    }
+
+    [Fact]
     public async Task Listing_instance_ids_pages_through_every_instance_of_the_app()
     {
         var started = new List<string>();

@@ -99,6 +99,19 @@ public sealed class WorkflowGrpcService(WorkflowEngine engine) : TaskHubSidecarS
         }
     });
 
+    public override Task<RerunWorkflowFromEventResponse> RerunWorkflowFromEvent(RerunWorkflowFromEventRequest request, ServerCallContext context) => Call(async () =>
+    {
+        var newInstanceId = await engine.RerunAsync(
+            request.SourceInstanceID,
+            checked((int)request.EventID),
+            request.HasNewInstanceID ? request.NewInstanceID : null,
+            request.OverwriteInput,
+            request.Input,
+            request.HasNewChildWorkflowInstanceID ? request.NewChildWorkflowInstanceID : null,
+            context.CancellationToken);
+        return new RerunWorkflowFromEventResponse { NewInstanceID = newInstanceId };
+    });
+
     public override Task<ListInstanceIDsResponse> ListInstanceIDs(ListInstanceIDsRequest request, ServerCallContext context) => Call(async () =>
     {
         var (instanceIds, continuationToken) = await engine.ListInstanceIdsAsync(
@@ -214,6 +227,10 @@ public sealed class WorkflowGrpcService(WorkflowEngine engine) : TaskHubSidecarS
         catch (WorkflowAlreadyExistsException e)
         {
             throw new RpcException(new Status(StatusCode.AlreadyExists, e.Message));
+        }
+        catch (WorkflowRerunException e)
+        {
+            throw new RpcException(new Status(e.Code, e.Message));
         }
         catch (WorkflowNotCompletedException e)
         {

@@ -4,6 +4,7 @@ using DaprPlatform.Sidecar.Components.State;
 using DaprPlatform.Sidecar.Hosting;
 using DaprPlatform.Sidecar.Runtime.Resiliency;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 
 namespace DaprPlatform.Sidecar.Runtime.Workflow;
 
@@ -158,6 +159,27 @@ public sealed class WorkflowEngine : BackgroundService
             return true;
         }, cancellationToken);
         return deleted + 1;
+    }
+
+    /// <summary>Forks a finished instance at one of its history events into a new instance, which runs from there.</summary>
+    public async Task<string> RerunAsync(string sourceInstanceId, int eventId, string? newInstanceId, bool overwriteInput, string? input, string? newChildInstanceId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(sourceInstanceId))
+        {
+            throw new WorkflowRerunException(StatusCode.InvalidArgument, "rerun workflow source instance ID is required");
+        }
+
+        var targetId = string.IsNullOrEmpty(newInstanceId) ? Guid.NewGuid().ToString() : newInstanceId;
+        if (targetId == sourceInstanceId)
+        {
+            throw new WorkflowRerunException(StatusCode.InvalidArgument, "rerun workflow instance ID must be different from the original instance ID");
+        }
+
+        var history = await WithInstanceAsync(
+            sourceInstanceId, i => Task.FromResult(i.ForkForRerun(eventId, targetId, overwriteInput, input, newChildInstanceId)), cancellationToken);
+        await WithInstanceAsync(targetId, i => i.CreateRerunAsync(history), cancellationToken);
+        Log.WorkflowCreated(targetId, history[0].ExecutionStarted?.Name ?? "");
+        return targetId;
     }
 
     public Task<(IReadOnlyList<string> InstanceIds, string? ContinuationToken)> ListInstanceIdsAsync(string? continuationToken, uint? pageSize, CancellationToken cancellationToken)

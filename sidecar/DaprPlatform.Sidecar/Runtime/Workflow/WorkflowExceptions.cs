@@ -1,3 +1,5 @@
+using Grpc.Core;
+
 namespace DaprPlatform.Sidecar.Runtime.Workflow;
 
 /// <summary>No instance with this id (durabletask's ErrInstanceNotFound).</summary>
@@ -22,4 +24,10 @@ public sealed class WorkflowUnavailableException(string message) : Exception(mes
     /// <summary>daprd's ErrActorRuntimeNotFound text.</summary>
     public const string ActorRuntimeNotFound =
         "the state store is not configured to use the actor runtime. Have you set the - name: actorStateStore value: \"true\" in your state store component file?";
+}
+
+/// <summary>A rerun daprd refuses, with the gRPC status and text its workflow actor answers.</summary>
+public sealed class WorkflowRerunException(StatusCode code, string message) : Exception(message)
+{
+    public StatusCode Code { get; } = code;
 }

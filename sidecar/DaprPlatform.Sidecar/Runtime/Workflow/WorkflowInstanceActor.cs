@@ -1,5 +1,6 @@
 using DaprPlatform.DurableTask.Protocol;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 
 namespace DaprPlatform.Sidecar.Runtime.Workflow;
 
@@ -100,6 +101,46 @@ internal sealed class WorkflowInstanceActor(WorkflowEngine engine, string instan
         await CommitAsync(change);
         NotifyWaiters();
         await PumpAsync();
+    }
+
+    /// <summary>The history a rerun of this finished, top-level instance starts from (daprd's checks, in its order).</summary>
+    public List<HistoryEvent> ForkForRerun(int targetEventId, string newInstanceId, bool overwriteInput, string? input, string? newChildInstanceId)
+    {
+        var state = State;
+        if (!state.Exists)
+        {
+            throw new WorkflowRerunException(StatusCode.NotFound, $"workflow instance does not exist with ID '{InstanceId}'");
+        }
+
+        if (!state.IsCompleted)
+        {
+            throw new WorkflowRerunException(StatusCode.InvalidArgument, $"'{InstanceId}' is not in a terminal state");
+        }
+
+        if (state.StartEvent?.ExecutionStarted.ParentInstance is not null)
+        {
+            throw new WorkflowRerunException(StatusCode.InvalidArgument, $"'{InstanceId}': cannot rerun from child-workflows");
+        }
+
+        return WorkflowFork.Build(InstanceId, state.History, targetEventId, newInstanceId, overwriteInput, input, newChildInstanceId);
+    }
+
+    /// <summary>
+    /// Creates this instance from a forked history and runs again what it left unfinished (the activities, timers and
+    /// children after the fork point), as a restarted sidecar resumes an instance.
+    /// </summary>
+    public async Task CreateRerunAsync(List<HistoryEvent> history)
+    {
+        if (State.Exists)
+        {
+            throw new WorkflowRerunException(StatusCode.AlreadyExists, $"workflow '{InstanceId}' has already been created");
+        }
+
+        var change = new WorkflowStateChange { Generation = 0, Index = WorkflowIndexChange.Add };
+        change.NewHistory.AddRange(history);
+        await CommitAsync(change);
+        NotifyWaiters();
+        await ActivateAsync();
     }
 
     /// <summary>Stores an event for the next turn; terminate is applied at once.</summary>
