@@ -200,6 +200,15 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     }
 
     [Fact]
+    public async Task HealthChecks_AndWaitForSidecar_SeeAHealthySidecar()
+    {
+        await Client.WaitForSidecarAsync(Ct);
+
+        Assert.True(await Client.CheckHealthAsync(Ct));
+        Assert.True(await Client.CheckOutboundHealthAsync(Ct));
+    }
+
+    [Fact]
     public async Task Calls_WithoutTheApiToken_AreUnauthenticated()
     {
         using var anonymous = fixture.NewClient(apiToken: null);
