@@ -91,6 +91,7 @@ public sealed class RunFileTests : IDisposable
             Assert.Equal(cli.Process.Id, entries[alpha].GetProperty("cliPid").GetInt32());
             Assert.Equal(alphaPort, entries[alpha].GetProperty("appPort").GetInt32());
             Assert.Equal(ports[beta], entries[beta].GetProperty("httpPort").GetInt32());
+            Assert.NotEqual(entries[alpha].GetProperty("grpcPort").GetInt32(), entries[beta].GetProperty("grpcPort").GetInt32());
             Assert.EndsWith("dapr.yaml", entries[beta].GetProperty("runTemplatePath").GetString(), StringComparison.Ordinal);
         }
 

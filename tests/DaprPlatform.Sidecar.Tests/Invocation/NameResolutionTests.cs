@@ -16,7 +16,7 @@ public sealed class NameResolutionTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private static AppRegistration Live(string appId, int port, string ns = "default") =>
-        new(appId, ns, "127.0.0.1", port, port + 1, Environment.ProcessId, DateTimeOffset.UtcNow);
+        new(appId, ns, "127.0.0.1", port, port + 1, port + 2, Environment.ProcessId, DateTimeOffset.UtcNow);
 
     [Fact]
     public void Register_WritesAnEntryAtomically_AndUnregisterRemovesIt()

@@ -4,7 +4,8 @@ namespace DaprPlatform.Sidecar.Runtime.NameResolution;
 
 /// <summary>
 /// One running sidecar as it announces itself in the registry: where other sidecars reach it (host and internal
-/// port) and which process owns the entry, so entries of crashed sidecars can be recognised and ignored.
+/// port), its API ports (which `dapr-dev list` shows), and which process owns the entry, so entries of crashed
+/// sidecars can be recognised and ignored.
 /// </summary>
 public sealed record AppRegistration(
     [property: JsonPropertyName("appId")] string AppId,
@@ -12,6 +13,7 @@ public sealed record AppRegistration(
     [property: JsonPropertyName("host")] string Host,
     [property: JsonPropertyName("internalPort")] int InternalPort,
     [property: JsonPropertyName("httpPort")] int HttpPort,
+    [property: JsonPropertyName("grpcPort")] int GrpcPort,
     [property: JsonPropertyName("pid")] int Pid,
     [property: JsonPropertyName("startedAt")] DateTimeOffset StartedAt);
 

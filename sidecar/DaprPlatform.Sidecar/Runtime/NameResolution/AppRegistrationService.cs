@@ -49,7 +49,7 @@ public sealed partial class AppRegistrationService(
     private void Register()
     {
         var registration = new AppRegistration(
-            options.AppId, options.Namespace, AdvertisedHost(options), options.InternalGrpcPort!.Value, options.HttpPort,
+            options.AppId, options.Namespace, AdvertisedHost(options), options.InternalGrpcPort!.Value, options.HttpPort, options.GrpcPort,
             Environment.ProcessId, time.GetUtcNow());
         try
         {
