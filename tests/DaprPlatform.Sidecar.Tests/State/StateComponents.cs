@@ -44,4 +44,26 @@ internal static class StateComponents
 
     public static string Text(StateEntry? entry) =>
         entry is null ? throw new Xunit.Sdk.XunitException("expected a stored value, found none") : System.Text.Encoding.UTF8.GetString(entry.Data.Span);
+
+    /// <summary>state.postgresql v1 and v2 page KeysLike the same way: row_id order, the last row_id as token.</summary>
+    public static async Task AssertKeysLikePagesInRowIdOrderAsync<TStore>(TStore store, string prefix)
+        where TStore : IStateStore, IKeysLiker
+    {
+        var ct = TestContext.Current.CancellationToken;
+        foreach (var name in new[] { "c", "a", "b" })
+        {
+            await store.SetAsync(Set($"{prefix}||{name}", "1"), ct);
+        }
+
+        var first = await store.KeysLikeAsync(new KeysLikeRequest($"{prefix}||%", null, 2), ct);
+        var second = await store.KeysLikeAsync(new KeysLikeRequest($"{prefix}||%", first.ContinuationToken, 2), ct);
+        var invalid = await Assert.ThrowsAsync<InvalidContinuationTokenException>(
+            () => store.KeysLikeAsync(new KeysLikeRequest($"{prefix}||%", "x", 2), ct));
+
+        Assert.Equal([$"{prefix}||c", $"{prefix}||a"], first.Keys);
+        Assert.NotNull(first.ContinuationToken);
+        Assert.Equal([$"{prefix}||b"], second.Keys);
+        Assert.Null(second.ContinuationToken);
+        Assert.StartsWith("invalid continue token", invalid.Message, StringComparison.Ordinal);
+    }
 }
