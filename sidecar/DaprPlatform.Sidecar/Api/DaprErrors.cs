@@ -10,6 +10,9 @@ public static class DaprErrors
 {
     public static DaprError Malformed(string message) => new(400, "ERR_MALFORMED_REQUEST", message);
 
+    /// <summary>messages.ErrMalformedRequest: a body daprd could not decode, on the routes that use it.</summary>
+    public static DaprError MalformedBody(string err) => Malformed($"failed deserializing HTTP body: {err}");
+
     public static DaprError MalformedRequestData(string message) => new(400, "ERR_MALFORMED_REQUEST_DATA", message);
 
     public static DaprError BodyRead(string message) => new(400, "ERR_BODY_READ", message);

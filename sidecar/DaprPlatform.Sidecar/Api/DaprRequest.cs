@@ -22,16 +22,23 @@ public static class DaprRequest
         return metadata;
     }
 
-    /// <summary>Parses the body as JSON; an unreadable or malformed body is a 400 like daprd's.</summary>
-    public static async Task<JsonDocument> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the body as daprd decodes it into its Go request type (<see cref="GoJson"/>), and binds it with
+    /// <paramref name="bind"/> while the parsed JSON is alive. JSON that does not parse, or a value of a type the Go
+    /// struct cannot hold, is <paramref name="error"/> with the reason, as each daprd route words it.
+    /// </summary>
+    public static async Task<T> ReadJsonAsync<T>(
+        HttpRequest request, Func<string, DaprError> error, Func<JsonElement, T> bind, CancellationToken cancellationToken)
     {
+        var body = await RequestBody.ReadAllAsync(request, cancellationToken);
+        using var document = GoJson.Parse(body, error);
         try
         {
-            return await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
+            return bind(document.RootElement);
         }
-        catch (JsonException e)
+        catch (GoJsonTypeException e)
         {
-            throw DaprErrors.Malformed($"failed to parse JSON request body: {e.Message}").ToException();
+            throw error(e.Message).ToException();
         }
     }
 }

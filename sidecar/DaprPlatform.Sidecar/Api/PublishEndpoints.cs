@@ -88,21 +88,14 @@ public static class PublishEndpoints
         var metadata = DaprRequest.QueryMetadata(request);
         var raw = IsRawPayload(metadata);
 
-        List<BulkPublishEntry> incoming;
-        try
-        {
-            incoming = await JsonSerializer.DeserializeAsync(request.Body, PublishJsonContext.Default.ListBulkPublishEntry, ct) ?? [];
-        }
-        catch (JsonException e)
-        {
-            throw DaprErrors.PubsubUnmarshalEvents(topic!, pubsubname, e.Message).ToException();
-        }
+        var incoming = await DaprRequest.ReadJsonAsync(
+            request, err => DaprErrors.PubsubUnmarshalEvents(topic!, pubsubname, err), BindBulkEntries, ct);
 
         var entries = new List<PendingEntry>(incoming.Count);
         var entryIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in incoming)
         {
-            if (!BulkEventConverter.TryConvert(item.Event, item.ContentType, out var bytes, out var problem))
+            if (item.EventProblem is { } problem)
             {
                 throw DaprErrors.PubsubMarshalEnvelope(topic!, pubsubname, problem).ToException();
             }
@@ -112,7 +105,7 @@ public static class PublishEndpoints
                 throw DaprErrors.PubsubMarshalEvents(topic!, pubsubname, "entryId is duplicated or not present for entry").ToException();
             }
 
-            entries.Add(new PendingEntry(item.EntryId, bytes, item.ContentType ?? "", EntryMetadata(metadata, item.Metadata)));
+            entries.Add(new PendingEntry(item.EntryId, item.Event, item.ContentType ?? "", EntryMetadata(metadata, item.Metadata)));
         }
 
         if (!raw)
@@ -148,6 +141,41 @@ public static class PublishEndpoints
             failed.Select(f => new BulkPublishFailedEntry(f.EntryId, f.Error)).ToList(),
             "ERR_PUBSUB_PUBLISH_MESSAGE");
         return TypedResults.Json(response, PublishJsonContext.Default.BulkPublishResponse, statusCode: StatusCodes.Status500InternalServerError);
+    }
+
+    // daprd decodes the body into []bulkPublishMessageEntry; a null entry is the zero one, with no content type.
+    private static List<BulkPublishEntry> BindBulkEntries(JsonElement root)
+    {
+        const string Struct = "bulkPublishMessageEntry";
+        if (root.ValueKind is JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (root.ValueKind is not JsonValueKind.Array)
+        {
+            throw GoField.Root.TypeError(root, "[]http." + Struct);
+        }
+
+        var entries = new List<BulkPublishEntry>(root.GetArrayLength());
+        foreach (var item in root.EnumerateArray())
+        {
+            if (item.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+            {
+                throw GoField.Root.TypeError(item, "http." + Struct);
+            }
+
+            var isObject = item.ValueKind is JsonValueKind.Object;
+            var entryId = isObject && item.TryGetProperty("entryId", out var id) ? GoJson.String(id, GoField.Root.Field(Struct, "entryId")) : null;
+            var contentType = isObject && item.TryGetProperty("contentType", out var type) ? GoJson.String(type, GoField.Root.Field(Struct, "contentType")) : null;
+            var metadata = isObject && item.TryGetProperty("metadata", out var md) ? GoJson.StringMap(md, GoField.Root.Field(Struct, "metadata")) : null;
+            var @event = isObject && item.TryGetProperty("event", out var e) ? e : default;
+            // Converted while the parsed body is alive; a failure is daprd's error only once the whole body decoded.
+            var converted = BulkEventConverter.TryConvert(@event, contentType, out var bytes, out var problem);
+            entries.Add(new BulkPublishEntry(entryId, bytes, converted ? null : problem, contentType, metadata));
+        }
+
+        return entries;
     }
 
     /// <summary>

@@ -3,12 +3,11 @@ using System.Text.Json.Serialization;
 
 namespace DaprPlatform.Sidecar.Api;
 
-/// <summary>One entry of a bulk publish request body; keys match without regard to case, as Go's decoder does.</summary>
-public sealed record BulkPublishEntry(
-    [property: JsonPropertyName("entryId")] string? EntryId,
-    [property: JsonPropertyName("event")] JsonElement Event,
-    [property: JsonPropertyName("contentType")] string? ContentType,
-    [property: JsonPropertyName("metadata")] Dictionary<string, string>? Metadata);
+/// <summary>
+/// One entry of a bulk publish request body (daprd's bulkPublishMessageEntry), its event already turned into the bytes
+/// its content type asks for, or the reason it could not be.
+/// </summary>
+public sealed record BulkPublishEntry(string? EntryId, byte[] Event, string? EventProblem, string? ContentType, Dictionary<string, string>? Metadata);
 
 public sealed record BulkPublishFailedEntry(
     [property: JsonPropertyName("entryId")] string EntryId,
@@ -18,8 +17,6 @@ public sealed record BulkPublishResponse(
     [property: JsonPropertyName("failedEntries")] IReadOnlyList<BulkPublishFailedEntry> FailedEntries,
     [property: JsonPropertyName("errorCode")] string ErrorCode);
 
-[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
-[JsonSerializable(typeof(List<BulkPublishEntry>))]
 [JsonSerializable(typeof(BulkPublishResponse))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class PublishJsonContext : JsonSerializerContext;

@@ -46,7 +46,7 @@ public static class StateEndpoints
             return TypedResults.NoContent();
         }
 
-        return new StateValueResult(entry, metadata.GetValueOrDefault("contentType"));
+        return new StateValueResult(entry);
     }
 
     private static async Task<IResult> SaveAsync(
@@ -54,16 +54,12 @@ public static class StateEndpoints
     {
         var store = Resolve(components, storeName);
         var queryMetadata = DaprRequest.QueryMetadata(request);
-        using var body = await DaprRequest.ReadJsonAsync(request, ct);
-        if (body.RootElement.ValueKind != JsonValueKind.Array)
+        // daprd answers a body it cannot decode with Go's error text alone.
+        var decoded = await DaprRequest.ReadJsonAsync(request, DaprErrors.Malformed, BindSetItems, ct);
+        var items = new List<StateSetRequest>(decoded.Count);
+        foreach (var item in decoded)
         {
-            throw DaprErrors.Malformed("failed to parse JSON request body: expected an array of state items").ToException();
-        }
-
-        var items = new List<StateSetRequest>(body.RootElement.GetArrayLength());
-        foreach (var item in body.RootElement.EnumerateArray())
-        {
-            items.Add(ParseSetRequest(item, store, queryMetadata));
+            items.Add(ToSetRequest(item, store, queryMetadata));
         }
 
         await SaveAllAsync(store, items, resiliency.ComponentOutbound(storeName), ct);
@@ -138,39 +134,15 @@ public static class StateEndpoints
         string storeName, HttpRequest request, ComponentRegistry components, IResiliencyProvider resiliency, CancellationToken ct)
     {
         var store = Resolve(components, storeName);
-        using var body = await DaprRequest.ReadJsonAsync(request, ct);
-        var root = body.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw DaprErrors.Malformed("failed to parse JSON request body: expected {\"keys\":[...]}").ToException();
-        }
-
-        var keys = new List<string>();
-        if (root.TryGetProperty("keys", out var keysElement))
-        {
-            if (keysElement.ValueKind != JsonValueKind.Array || keysElement.EnumerateArray().Any(k => k.ValueKind != JsonValueKind.String))
-            {
-                throw DaprErrors.Malformed("failed to parse JSON request body: keys must be an array of strings").ToException();
-            }
-
-            keys.AddRange(keysElement.EnumerateArray().Select(k => k.GetString()!));
-        }
-
+        var (keys, parallelism, metadata) = await DaprRequest.ReadJsonAsync(request, DaprErrors.MalformedBody, BindBulkGet, ct);
         foreach (var key in keys)
         {
             CheckKey(key);
         }
 
         // daprd: no parallelism (or <= 0) means every key at once.
-        var parallelism = root.TryGetProperty("parallelism", out var p) && p.TryGetInt32(out var n) && n > 0 ? n : Math.Max(1, keys.Count);
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (root.TryGetProperty("metadata", out var bodyMetadata) && bodyMetadata.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var m in bodyMetadata.EnumerateObject())
-            {
-                metadata[m.Name] = m.Value.ToString();
-            }
-        }
+        parallelism = parallelism > 0 ? parallelism : Math.Max(1, keys.Count);
+        metadata ??= new Dictionary<string, string>(StringComparer.Ordinal);
 
         // Query parameters win over the body, as daprd merges them.
         foreach (var (key, value) in DaprRequest.QueryMetadata(request))
@@ -204,52 +176,33 @@ public static class StateEndpoints
         }
 
         var queryMetadata = DaprRequest.QueryMetadata(request);
-        using var body = await DaprRequest.ReadJsonAsync(request, ct);
-        var root = body.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
+        var (decoded, bodyMetadata) = await DaprRequest.ReadJsonAsync(request, DaprErrors.MalformedBody, BindTransaction, ct);
+        var txMetadata = new Dictionary<string, string>(bodyMetadata ?? [], StringComparer.Ordinal);
+        foreach (var (name, value) in queryMetadata)
         {
-            throw DaprErrors.Malformed("failed to parse JSON request body: expected {\"operations\":[...]}").ToException();
+            txMetadata[name] = value;
         }
 
-        var txMetadata = new Dictionary<string, string>(queryMetadata, StringComparer.Ordinal);
-        if (root.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object)
+        var operations = new List<StateOperation>(decoded.Count);
+        foreach (var (kind, item) in decoded)
         {
-            foreach (var m in md.EnumerateObject())
+            // daprd looks at the operation type first: an operation of null is one of type "".
+            if (kind is not ("upsert" or "delete"))
             {
-                txMetadata[m.Name] = m.Value.ToString();
+                throw DaprErrors.StateOperationNotSupported(kind ?? "").ToException();
             }
-        }
 
-        var operations = new List<StateOperation>();
-        if (root.TryGetProperty("operations", out var ops) && ops.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var op in ops.EnumerateArray())
+            if (item is null)
             {
-                var kind = op.ValueKind == JsonValueKind.Object && op.TryGetProperty("operation", out var k) ? k.GetString() : null;
-                if (!op.TryGetProperty("request", out var item) || item.ValueKind != JsonValueKind.Object)
-                {
-                    throw DaprErrors.Malformed("failed to parse JSON request body: each operation needs a request object").ToException();
-                }
-
-                switch (kind)
-                {
-                    // Each operation gets the query metadata merged in; the body's "metadata" stays transaction-level,
-                    // as in daprd (so e.g. a body-level ttlInSeconds does not reach the operations).
-                    case "upsert":
-                        operations.Add(new StateOperation(ParseSetRequest(item, store, queryMetadata), null));
-                        break;
-                    case "delete":
-                        var set = ParseSetRequest(item, store, queryMetadata, valueRequired: false);
-                        operations.Add(new StateOperation(null, new StateDeleteRequest(set.Key, set.ETag, set.Concurrency, set.Consistency, set.Metadata)));
-                        break;
-                    default:
-                        throw DaprErrors.StateOperationNotSupported(kind ?? "").ToException();
-                }
+                throw DaprErrors.MalformedBody("each operation needs a request object").ToException();
             }
-        }
-        else if (root.TryGetProperty("operations", out _))
-        {
-            throw DaprErrors.Malformed("failed to parse JSON request body: operations must be an array").ToException();
+
+            // Each operation gets the query metadata merged in; the body's "metadata" stays transaction-level,
+            // as in daprd (so e.g. a body-level ttlInSeconds does not reach the operations).
+            var set = ToSetRequest(item, store, queryMetadata);
+            operations.Add(kind == "upsert"
+                ? new StateOperation(set, null)
+                : new StateOperation(null, new StateDeleteRequest(set.Key, set.ETag, set.Concurrency, set.Consistency, set.Metadata)));
         }
 
         if (operations.Count == 0)
@@ -294,70 +247,188 @@ public static class StateEndpoints
         }
     }
 
-    private static StateSetRequest ParseSetRequest(JsonElement item, StateStoreEntry store, IReadOnlyDictionary<string, string> queryMetadata, bool valueRequired = true)
+    // daprd decodes the save body into []state.SetRequest (components-contrib state/requests.go).
+    private static List<SetItem> BindSetItems(JsonElement root)
     {
-        if (item.ValueKind != JsonValueKind.Object)
+        if (root.ValueKind is JsonValueKind.Null)
         {
-            throw DaprErrors.Malformed("failed to parse JSON request body: each state item must be an object").ToException();
+            return [];
         }
 
-        var key = item.TryGetProperty("key", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
-        if (string.IsNullOrEmpty(key))
+        if (root.ValueKind is not JsonValueKind.Array)
+        {
+            throw GoField.Root.TypeError(root, "[]state.SetRequest");
+        }
+
+        var items = new List<SetItem>(root.GetArrayLength());
+        foreach (var item in root.EnumerateArray())
+        {
+            items.Add(BindSetItem(item, GoField.Root, valueRequired: true));
+        }
+
+        return items;
+    }
+
+    // http.BulkGetRequest (dapr pkg/api/http/requests.go).
+    private static (List<string> Keys, int Parallelism, Dictionary<string, string>? Metadata) BindBulkGet(JsonElement root)
+    {
+        const string Struct = "BulkGetRequest";
+        if (root.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+        {
+            throw GoField.Root.TypeError(root, "http." + Struct);
+        }
+
+        var keys = new List<string>();
+        var parallelism = 0;
+        Dictionary<string, string>? metadata = null;
+        if (root.ValueKind is JsonValueKind.Null)
+        {
+            return (keys, parallelism, metadata);
+        }
+
+        if (root.TryGetProperty("keys", out var keysElement) && keysElement.ValueKind is not JsonValueKind.Null)
+        {
+            var at = GoField.Root.Field(Struct, "keys");
+            if (keysElement.ValueKind is not JsonValueKind.Array)
+            {
+                throw at.TypeError(keysElement, "[]string");
+            }
+
+            foreach (var key in keysElement.EnumerateArray())
+            {
+                keys.Add(GoJson.String(key, at) ?? "");
+            }
+        }
+
+        if (root.TryGetProperty("parallelism", out var p))
+        {
+            parallelism = GoJson.Int(p, GoField.Root.Field(Struct, "parallelism"));
+        }
+
+        if (root.TryGetProperty("metadata", out var md))
+        {
+            metadata = GoJson.StringMap(md, GoField.Root.Field(Struct, "metadata"));
+        }
+
+        return (keys, parallelism, metadata);
+    }
+
+    // http.stateTransactionRequestBody; each operation's request is decoded further as a state.SetRequest.
+    private static (List<(string? Kind, SetItem? Item)> Operations, Dictionary<string, string>? Metadata) BindTransaction(JsonElement root)
+    {
+        const string Struct = "stateTransactionRequestBody";
+        const string OperationStruct = "stateTransactionRequestBodyOperation";
+        if (root.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+        {
+            throw GoField.Root.TypeError(root, "http." + Struct);
+        }
+
+        var operations = new List<(string?, SetItem?)>();
+        if (root.ValueKind is JsonValueKind.Null)
+        {
+            return (operations, null);
+        }
+
+        if (root.TryGetProperty("operations", out var ops) && ops.ValueKind is not JsonValueKind.Null)
+        {
+            var at = GoField.Root.Field(Struct, "operations");
+            if (ops.ValueKind is not JsonValueKind.Array)
+            {
+                throw at.TypeError(ops, "[]http." + OperationStruct);
+            }
+
+            foreach (var op in ops.EnumerateArray())
+            {
+                switch (op.ValueKind)
+                {
+                    case JsonValueKind.Null:
+                        operations.Add((null, null));
+                        break;
+                    case JsonValueKind.Object:
+                        var kind = op.TryGetProperty("operation", out var k) ? GoJson.String(k, at.Field(OperationStruct, "operation")) : null;
+                        var item = op.TryGetProperty("request", out var request) && request.ValueKind is JsonValueKind.Object
+                            ? BindSetItem(request, GoField.Root, valueRequired: kind != "delete")
+                            : null;
+                        operations.Add((kind, item));
+                        break;
+                    default:
+                        throw at.TypeError(op, "http." + OperationStruct);
+                }
+            }
+        }
+
+        var metadata = root.TryGetProperty("metadata", out var md) ? GoJson.StringMap(md, GoField.Root.Field(Struct, "metadata")) : null;
+        return (operations, metadata);
+    }
+
+    /// <summary>One state.SetRequest as Go decodes it; a null item is the zero value, so its key is missing.</summary>
+    private static SetItem BindSetItem(JsonElement item, GoField at, bool valueRequired)
+    {
+        const string Struct = "SetRequest";
+        const string OptionStruct = "SetStateOption";
+        if (item.ValueKind is JsonValueKind.Null)
+        {
+            return new SetItem(null, "null"u8.ToArray(), null, null, null, null);
+        }
+
+        if (item.ValueKind is not JsonValueKind.Object)
+        {
+            throw at.TypeError(item, "state." + Struct);
+        }
+
+        var key = item.TryGetProperty("key", out var k) ? GoJson.String(k, at.Field(Struct, "key")) : null;
+        var etag = item.TryGetProperty("etag", out var e) ? GoJson.String(e, at.Field(Struct, "etag")) : null;
+        var metadata = item.TryGetProperty("metadata", out var md) ? GoJson.StringMap(md, at.Field(Struct, "metadata")) : null;
+        string? concurrency = null;
+        string? consistency = null;
+        if (item.TryGetProperty("options", out var options) && options.ValueKind is not JsonValueKind.Null)
+        {
+            var optionsAt = at.Field(Struct, "options");
+            if (options.ValueKind is not JsonValueKind.Object)
+            {
+                throw optionsAt.TypeError(options, "state." + OptionStruct);
+            }
+
+            // SetStateOption has no json tags: Go names its fields as declared.
+            concurrency = options.TryGetProperty("concurrency", out var c) ? GoJson.String(c, optionsAt.Field(OptionStruct, "Concurrency")) : null;
+            consistency = options.TryGetProperty("consistency", out var cs) ? GoJson.String(cs, optionsAt.Field(OptionStruct, "Consistency")) : null;
+        }
+
+        if (item.TryGetProperty("contentType", out var contentType))
+        {
+            GoJson.String(contentType, at.Field(Struct, "contentType"));
+        }
+
+        var value = item.TryGetProperty("value", out var v) ? CompactJson(v) : valueRequired ? "null"u8.ToArray() : [];
+        return new SetItem(key, value, etag, metadata, concurrency, consistency);
+    }
+
+    private static StateSetRequest ToSetRequest(SetItem item, StateStoreEntry store, IReadOnlyDictionary<string, string> queryMetadata)
+    {
+        if (string.IsNullOrEmpty(item.Key))
         {
             throw DaprErrors.Malformed("\"key\" is a required field").ToException();
         }
 
+        var key = item.Key;
         CheckKey(key);
 
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (item.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var m in md.EnumerateObject())
-            {
-                metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
-            }
-        }
-
+        var metadata = item.Metadata ?? new Dictionary<string, string>(StringComparer.Ordinal);
         // daprd copies the query's metadata.* over the item's own.
         foreach (var (name, text) in queryMetadata)
         {
             metadata[name] = text;
         }
 
-        string? etag = null;
-        if (item.TryGetProperty("etag", out var e))
-        {
-            etag = e.ValueKind switch
-            {
-                JsonValueKind.String => e.GetString(),
-                JsonValueKind.Null => null,
-                _ => throw DaprErrors.Malformed("failed to parse JSON request body: etag must be a string").ToException(),
-            };
-        }
-
-        var concurrency = StateConcurrency.LastWrite;
-        var consistency = StateConsistency.Eventual;
-        if (item.TryGetProperty("options", out var options) && options.ValueKind == JsonValueKind.Object)
-        {
-            concurrency = ParseConcurrency(options.TryGetProperty("concurrency", out var c) ? c.GetString() : null);
-            consistency = ParseConsistency(options.TryGetProperty("consistency", out var cs) ? cs.GetString() : null);
-        }
-
         var ttl = ParseTtl(metadata);
 
-        ReadOnlyMemory<byte> value = ReadOnlyMemory<byte>.Empty;
-        if (item.TryGetProperty("value", out var v))
-        {
-            value = CompactJson(v);
-        }
-        else if (valueRequired)
-        {
-            value = "null"u8.ToArray();
-        }
-
         // Over HTTP daprd always decodes the value as JSON, whatever metadata.contentType says.
-        return new StateSetRequest(store.Keys.ToStoreKey(key), value, etag, concurrency, consistency, ttl, metadata, JsonContentType);
+        return new StateSetRequest(
+            store.Keys.ToStoreKey(key), item.Value, item.ETag, ParseConcurrency(item.Concurrency), ParseConsistency(item.Consistency), ttl, metadata, JsonContentType);
     }
+
+    /// <summary>A state item as the request body gave it, before daprd's checks.</summary>
+    private sealed record SetItem(string? Key, byte[] Value, string? ETag, Dictionary<string, string>? Metadata, string? Concurrency, string? Consistency);
 
     /// <summary>
     /// daprd decodes the value and its store re-encodes it as compact JSON. Go keeps non-ASCII text as UTF-8, so the

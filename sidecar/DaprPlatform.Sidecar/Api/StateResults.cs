@@ -3,14 +3,18 @@ using DaprPlatform.Sidecar.Components.State;
 
 namespace DaprPlatform.Sidecar.Api;
 
-/// <summary>A stored value as daprd returns it: the raw bytes, an ETag header and a metadata.* header per entry.</summary>
-public sealed class StateValueResult(StateEntry entry, string? contentType) : IResult
+/// <summary>
+/// A stored value as daprd returns it: the raw bytes, an ETag header and a metadata.* header per entry. The content
+/// type is always application/json (daprd's respondWithData): a request's metadata.contentType only tells the store
+/// how to read, and copying it into a header would let any caller's text, control characters included, into it.
+/// </summary>
+public sealed class StateValueResult(StateEntry entry) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = contentType ?? "application/json";
+        response.ContentType = "application/json";
         if (entry.ETag is not null)
         {
             response.Headers.ETag = entry.ETag;

@@ -79,6 +79,7 @@ public static class SidecarHost
         webHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            HeaderEncodings.PassHeaderBytes(kestrel);
             kestrel.Limits.MaxRequestBodySize = options.MaxBodySizeBytes;
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
             foreach (var address in ListenAddresses(options))

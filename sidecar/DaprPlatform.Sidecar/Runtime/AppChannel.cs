@@ -30,7 +30,7 @@ public sealed class AppChannel : IDisposable
             EnableMultipleHttp2Connections = true,
             // daprd does not verify the app's certificate on an https app channel.
             SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
-        };
+        }.PassingHeaderBytes();
         _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
         var scheme = options.AppProtocol == "https" ? "https" : "http";
         _baseUrl = options.AppPort is { } port ? $"{scheme}://{options.AppChannelAddress}:{port}" : null;

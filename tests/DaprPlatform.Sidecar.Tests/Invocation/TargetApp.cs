@@ -36,6 +36,11 @@ public sealed class TargetApp : IAsyncDisposable
 {
     public const int MiB = 1024 * 1024;
 
+    /// <summary>The reflect route answers with this header's value in <see cref="ReflectedHeader"/>.</summary>
+    public const string ReflectHeader = "x-reflect";
+
+    public const string ReflectedHeader = "x-reflected";
+
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _hits = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _gates = new(StringComparer.Ordinal);
@@ -72,6 +77,8 @@ public sealed class TargetApp : IAsyncDisposable
         {
             k.Listen(IPAddress.Loopback, port);
             k.Limits.MaxRequestBodySize = null;
+            // The reflect route answers with whatever text it was sent, non-ASCII included.
+            k.ResponseHeaderEncodingSelector = _ => Encoding.UTF8;
         });
         var app = builder.Build();
         var target = new TargetApp(app, port, name);
@@ -140,6 +147,10 @@ public sealed class TargetApp : IAsyncDisposable
                 await context.Response.Body.FlushAsync(ct);
                 await Gate("sse-" + segments[1]).Task.WaitAsync(ct);
                 await context.Response.WriteAsync("data: two\n\n", ct);
+                return;
+            case "reflect":
+                context.Response.Headers[ReflectedHeader] = request.Headers[ReflectHeader];
+                await context.Response.WriteAsync("reflected", ct);
                 return;
             case "whoami":
                 await context.Response.WriteAsync(Name, ct);

@@ -235,7 +235,7 @@ public sealed partial class DaprGrpcService(
         {
             try
             {
-                using var json = JsonDocument.Parse(item.Value.Memory);
+                using var json = JsonDocument.Parse(GoJson.Sanitize(item.Value.Memory));
                 value = StateEndpoints.CompactJson(json.RootElement);
             }
             catch (JsonException e)

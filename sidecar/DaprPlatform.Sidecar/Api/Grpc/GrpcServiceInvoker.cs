@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using DaprPlatform.Sidecar.Grpc.Runtime;
 using DaprPlatform.Sidecar.Hosting;
+using DaprPlatform.Sidecar.Runtime;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -46,7 +47,7 @@ public sealed class GrpcServiceInvoker : IDisposable
             UseCookies = false,
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        });
+        }.PassingHeaderBytes());
         _baseUri = new Uri($"http://{LoopbackHost(options.ListenAddress)}:{options.HttpPort.ToString(CultureInfo.InvariantCulture)}/");
         _apiToken = options.ApiToken;
     }
@@ -99,7 +100,19 @@ public sealed class GrpcServiceInvoker : IDisposable
             }
         }
 
-        using var response = await _http.SendAsync(outgoing, context.CancellationToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(outgoing, context.CancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            // What the caller's message cannot be sent as (a content type with a line break): daprd's app channel
+            // fails the call the same way.
+            throw FailedToInvoke(request.Id, e.Message);
+        }
+
+        using var _ = response;
         var body = await response.Content.ReadAsByteArrayAsync(context.CancellationToken);
         var status = (int)response.StatusCode;
         var contentType = response.Content.Headers.ContentType?.ToString() ?? "";

@@ -28,7 +28,7 @@ public sealed class PeerClient : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
             UseProxy = false,
-        };
+        }.PassingHeaderBytes();
         _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
     }
 

@@ -285,7 +285,8 @@ public static class CloudEvents
     }
 
     /// <summary>
-    /// Parses the first JSON value of <paramref name="data"/>, ignoring anything after it, as Go's json.Decoder does.
+    /// Parses the first JSON value of <paramref name="data"/>, ignoring anything after it, as Go's json.Decoder does;
+    /// text Go would decode to U+FFFD (invalid UTF-8, unpaired surrogate escapes) is decoded to it here too.
     /// </summary>
     public static bool TryReadFirstJsonValue(ReadOnlySpan<byte> data, out JsonDocument document)
     {
@@ -299,7 +300,7 @@ public static class CloudEvents
 
         try
         {
-            var reader = new Utf8JsonReader(data, FirstValueOnly);
+            var reader = new Utf8JsonReader(Api.GoJson.Sanitize(data), FirstValueOnly);
             document = JsonDocument.ParseValue(ref reader);
             return true;
         }
