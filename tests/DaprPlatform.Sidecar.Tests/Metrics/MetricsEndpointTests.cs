@@ -1,5 +1,8 @@
 using System.Net;
 using DaprPlatform.Sidecar.Tests.Invocation;
+using Grpc.Core;
+using Grpc.Net.Client;
+using DaprGrpc = Dapr.Client.Autogen.Grpc.v1;
 using DaprPlatform.Testing;
 using Xunit;
 
@@ -71,5 +74,26 @@ public sealed class MetricsEndpointTests
         // The metrics route lives on the metrics port only; on the API port /metrics is just an unknown route.
         using var onApiPort = await caller.HttpClient.GetAsync("metrics", Ct);
         Assert.Equal(HttpStatusCode.NotFound, onApiPort.StatusCode);
+    }
+
+    [Fact]
+    public async Task Metrics_CountGrpcCallsByMethodAndFinalStatus()
+    {
+        var appId = InvocationSidecars.UniqueId("grpc-measured");
+        using var resources = new ResourcesDirectory().AddInMemoryStateStore("memstore");
+        await using var sidecar = await SidecarProcess.StartAsync(new SidecarProcessOptions { AppId = appId, ResourcesPaths = [resources.Path] }, Ct);
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{sidecar.GrpcPort}");
+        var dapr = new DaprGrpc.Dapr.DaprClient(channel);
+
+        await dapr.GetStateAsync(new DaprGrpc.GetStateRequest { StoreName = "memstore", Key = "k" }, cancellationToken: Ct);
+        await dapr.GetStateAsync(new DaprGrpc.GetStateRequest { StoreName = "memstore", Key = "k" }, cancellationToken: Ct);
+        var error = await Assert.ThrowsAsync<RpcException>(
+            () => dapr.GetStateAsync(new DaprGrpc.GetStateRequest { StoreName = "nowhere", Key = "k" }, cancellationToken: Ct).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        var lines = await ScrapeAsync(sidecar);
+        Assert.Contains($"dapr_grpc_io_server_completed_rpcs{{app_id=\"{appId}\",grpc_server_method=\"/dapr.proto.runtime.v1.Dapr/GetState\",grpc_server_status=\"OK\"}} 2", lines);
+        Assert.Contains($"dapr_grpc_io_server_completed_rpcs{{app_id=\"{appId}\",grpc_server_method=\"/dapr.proto.runtime.v1.Dapr/GetState\",grpc_server_status=\"InvalidArgument\"}} 1", lines);
+        Assert.Contains(lines, l => l.StartsWith($"dapr_grpc_io_server_server_latency_count{{app_id=\"{appId}\",grpc_server_method=\"/dapr.proto.runtime.v1.Dapr/GetState\",grpc_server_status=\"OK\"}} 2", StringComparison.Ordinal));
     }
 }

@@ -11,6 +11,8 @@ public static class GrpcApiRoutes
         {
             // daprd's --max-body-size bounds gRPC messages too.
             o.MaxReceiveMessageSize = options.MaxBodySizeBytes is > 0 and <= int.MaxValue ? (int)options.MaxBodySizeBytes : null;
+            // The outer interceptor runs first: metrics see the status the error interceptor turned an exception into.
+            o.Interceptors.Add<GrpcServerMetricsInterceptor>();
             o.Interceptors.Add<GrpcErrorInterceptor>();
         });
         services.AddSingleton<GrpcServiceInvoker>();

@@ -3,6 +3,7 @@ using System.Text;
 using DaprPlatform.Sidecar.Hosting;
 using DaprPlatform.Sidecar.Resources;
 using DaprPlatform.Sidecar.Runtime.Resiliency;
+using Grpc.Core;
 
 namespace DaprPlatform.Sidecar.Runtime.Metrics;
 
@@ -41,6 +42,8 @@ public sealed class SidecarMetrics
 
     private readonly CounterFamily<(string, string, string, string)> _httpRequests;
     private readonly HistogramFamily<(string, string, string, string)> _httpLatency;
+    private readonly CounterFamily<(string, string, string)> _grpcCompleted;
+    private readonly HistogramFamily<(string, string, string)> _grpcLatency;
     private readonly CounterFamily<(string, string, string)> _invocationRequestsSent;
     private readonly CounterFamily<(string, string)> _invocationRequestsReceived;
     private readonly CounterFamily<(string, string, string)> _invocationResponsesSent;
@@ -70,6 +73,10 @@ public sealed class SidecarMetrics
             "dapr_http_server_request_count", "Count of HTTP requests processed by the server.", "app_id", "method", "path", "status"));
         _httpLatency = Add(new HistogramFamily<(string, string, string, string)>(
             "dapr_http_server_latency", "HTTP request end-to-end latency in server.", LatencyBucketsMs, "app_id", "method", "path", "status"));
+        _grpcCompleted = Add(new CounterFamily<(string, string, string)>(
+            "dapr_grpc_io_server_completed_rpcs", "Distribution of bytes sent per RPC, by method.", "app_id", "grpc_server_method", "grpc_server_status"));
+        _grpcLatency = Add(new HistogramFamily<(string, string, string)>(
+            "dapr_grpc_io_server_server_latency", "Time between first byte of request received to last byte of response sent, or terminal error.", LatencyBucketsMs, "app_id", "grpc_server_method", "grpc_server_status"));
         _invocationRequestsSent = Add(new CounterFamily<(string, string, string)>(
             "dapr_runtime_service_invocation_req_sent_total", "The number of requests sent via service invocation.", "app_id", "dst_app_id", "type"));
         _invocationRequestsReceived = Add(new CounterFamily<(string, string)>(
@@ -123,6 +130,20 @@ public sealed class SidecarMetrics
         var labels = (_appId, method, path, Status(status));
         _httpRequests.Add(labels);
         _httpLatency.Observe(labels, elapsedMs);
+    }
+
+    /// <summary>One call served by the gRPC API: its full method name and the status the client got.</summary>
+    public void RecordGrpcServerCall(string method, StatusCode status, double elapsedMs)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        // Go's codes.Code names, which daprd's label carries; they differ from .NET's only in "Canceled".
+        var labels = (_appId, method, status == StatusCode.Cancelled ? "Canceled" : status.ToString());
+        _grpcCompleted.Add(labels);
+        _grpcLatency.Observe(labels, elapsedMs);
     }
 
     /// <summary>Caller side: a request sent to another app's sidecar.</summary>
