@@ -32,6 +32,42 @@ public sealed class SidecarMetricsTests
     }
 
     [Fact]
+    public void HttpServerMetrics_ManyMadeUpPaths_KeepABoundedNumberOfSeries_AndCountTheRestAsOverflow()
+    {
+        var metrics = Metrics();
+        const int requests = SeriesCells<(string, string, string, string), object>.MaxSeries + 3000;
+        for (var i = 0; i < requests; i++)
+        {
+            metrics.RecordHttpServerRequest("GET", $"/{i}", 404, 1);
+        }
+
+        var lines = Lines(metrics);
+        var counts = lines.Where(l => l.StartsWith("dapr_http_server_request_count{", StringComparison.Ordinal)).ToList();
+        var buckets = lines.Count(l => l.StartsWith("dapr_http_server_latency_bucket{", StringComparison.Ordinal));
+
+        Assert.Equal(SeriesCells<(string, string, string, string), object>.MaxSeries + 1, counts.Count);
+        Assert.Contains("dapr_http_server_request_count{otel_metric_overflow=\"true\"} 3000", counts);
+        Assert.Contains("dapr_http_server_latency_count{otel_metric_overflow=\"true\"} 3000", lines);
+        Assert.Equal((SeriesCells<(string, string, string, string), object>.MaxSeries + 1) * (SidecarMetrics.LatencyBucketsMs.Length + 1), buckets);
+    }
+
+    [Fact]
+    public void HttpServerMetrics_LongMadeUpPaths_KeepABoundedAmountOfLabelText()
+    {
+        var metrics = Metrics();
+        var padding = new string('x', 8000);
+        for (var i = 0; i < 1000; i++)
+        {
+            metrics.RecordHttpServerRequest("GET", $"/{i}/{padding}", 404, 1);
+        }
+
+        var series = Lines(metrics).Where(l => l.StartsWith("dapr_http_server_request_count{", StringComparison.Ordinal)).ToList();
+
+        Assert.True(series.Sum(l => l.Length) < 2 * SeriesCells<(string, string, string, string), object>.MaxLabelChars, $"{series.Count} series");
+        Assert.Contains(series, l => l.StartsWith("dapr_http_server_request_count{otel_metric_overflow=\"true\"}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Histograms_HaveCumulativeBuckets_SumAndCount()
     {
         var metrics = Metrics();

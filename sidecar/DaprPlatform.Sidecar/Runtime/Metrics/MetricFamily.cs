@@ -31,6 +31,22 @@ public abstract class MetricFamily(string name, string help, string type, string
     /// <summary>Each labelled series: its rendered label text (for ordering) and how to write its lines.</summary>
     protected abstract IEnumerable<(string Labels, Action<StringBuilder> Write)> Series();
 
+    /// <summary>
+    /// The label text of the series that takes what is recorded for label sets beyond a family's limit, named as
+    /// OpenTelemetry names its overflow attribute.
+    /// </summary>
+    protected static string OverflowLabels(string? extraName = null, string? extraValue = null)
+    {
+        var text = new StringBuilder();
+        Append(text, "otel_metric_overflow", "true");
+        if (extraName is not null)
+        {
+            Append(text, extraName, extraValue ?? "");
+        }
+
+        return "{" + text + "}";
+    }
+
     protected string FormatLabels(ITuple values, string? extraName = null, string? extraValue = null)
     {
         var text = new StringBuilder();
@@ -73,29 +89,109 @@ public abstract class MetricFamily(string name, string help, string type, string
     }
 }
 
+/// <summary>
+/// The series of a family, one cell per label set, up to a limit. Label values can come from callers (a path, an
+/// unknown store or app name), so without a limit a stream of made-up names would add series, and keep them, for as
+/// long as the sidecar runs: what is recorded past the limit goes to one overflow series instead, as OpenTelemetry's
+/// cardinality limit does. Only recording a new label set pays for the check.
+/// </summary>
+public sealed class SeriesCells<TLabels, TCell>(Func<TCell> create)
+    where TLabels : struct, ITuple, IEquatable<TLabels>
+    where TCell : class
+{
+    /// <summary>Label sets a family keeps; OpenTelemetry's default cardinality limit is 2000.</summary>
+    public const int MaxSeries = 2000;
+
+    /// <summary>
+    /// Characters of label text a family keeps: made-up paths of 8 KB would otherwise weigh 16 KB a series, and a
+    /// histogram repeats its labels on each of its 30-odd bucket lines in every scrape.
+    /// </summary>
+    public const int MaxLabelChars = 64 * 1024;
+
+    private readonly ConcurrentDictionary<TLabels, TCell> _cells = new();
+    private readonly Lock _adding = new();
+    private int _labelChars;
+
+    public TCell Overflow { get; } = create();
+
+    public bool HasOverflowed { get; private set; }
+
+    public IEnumerable<KeyValuePair<TLabels, TCell>> Cells => _cells;
+
+    public TCell Get(TLabels labels)
+    {
+        if (_cells.TryGetValue(labels, out var cell))
+        {
+            return cell;
+        }
+
+        lock (_adding)
+        {
+            if (_cells.TryGetValue(labels, out cell))
+            {
+                return cell;
+            }
+
+            var chars = LabelChars(labels);
+            if (_cells.Count >= MaxSeries || _labelChars + chars > MaxLabelChars)
+            {
+                HasOverflowed = true;
+                return Overflow;
+            }
+
+            cell = create();
+            _cells[labels] = cell;
+            _labelChars += chars;
+            return cell;
+        }
+    }
+
+    public bool TryGet(TLabels labels, out TCell cell) => _cells.TryGetValue(labels, out cell!);
+
+    private static int LabelChars(TLabels labels)
+    {
+        var chars = 0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            chars += (labels[i] as string)?.Length ?? 0;
+        }
+
+        return chars;
+    }
+}
+
 /// <summary>A monotonically increasing count per label set; increments are a dictionary hit and an interlocked add.</summary>
 public sealed class CounterFamily<TLabels>(string name, string help, params string[] labelNames)
     : MetricFamily(name, help, "counter", labelNames)
     where TLabels : struct, ITuple, IEquatable<TLabels>
 {
-    private readonly ConcurrentDictionary<TLabels, StrongBox<long>> _cells = new();
+    private readonly SeriesCells<TLabels, StrongBox<long>> _cells = new(static () => new StrongBox<long>());
 
     public void Add(TLabels labels, long value = 1)
     {
-        var cell = _cells.GetOrAdd(labels, static _ => new StrongBox<long>());
+        var cell = _cells.Get(labels);
         Interlocked.Add(ref cell.Value, value);
     }
 
-    public long Get(TLabels labels) => _cells.TryGetValue(labels, out var cell) ? Interlocked.Read(ref cell.Value) : 0;
+    public long Get(TLabels labels) => _cells.TryGet(labels, out var cell) ? Interlocked.Read(ref cell.Value) : 0;
 
     protected override IEnumerable<(string, Action<StringBuilder>)> Series()
     {
-        foreach (var (labels, cell) in _cells)
+        foreach (var (labels, cell) in _cells.Cells)
         {
-            var text = FormatLabels(labels);
-            var value = Interlocked.Read(ref cell.Value);
-            yield return (text, output => output.Append(Name).Append(text).Append(' ').Append(value).Append('\n'));
+            yield return Line(FormatLabels(labels), cell);
         }
+
+        if (_cells.HasOverflowed)
+        {
+            yield return Line(OverflowLabels(), _cells.Overflow);
+        }
+    }
+
+    private (string, Action<StringBuilder>) Line(string text, StrongBox<long> cell)
+    {
+        var value = Interlocked.Read(ref cell.Value);
+        return (text, output => output.Append(Name).Append(text).Append(' ').Append(value).Append('\n'));
     }
 }
 
@@ -104,19 +200,20 @@ public sealed class GaugeFamily<TLabels>(string name, string help, params string
     : MetricFamily(name, help, "gauge", labelNames)
     where TLabels : struct, ITuple, IEquatable<TLabels>
 {
-    private readonly ConcurrentDictionary<TLabels, StrongBox<long>> _cells = new();
+    private readonly SeriesCells<TLabels, StrongBox<long>> _cells = new(static () => new StrongBox<long>());
 
     public void Set(TLabels labels, long value)
     {
-        var cell = _cells.GetOrAdd(labels, static _ => new StrongBox<long>());
+        var cell = _cells.Get(labels);
         Interlocked.Exchange(ref cell.Value, value);
     }
 
-    public long? Get(TLabels labels) => _cells.TryGetValue(labels, out var cell) ? Interlocked.Read(ref cell.Value) : null;
+    public long? Get(TLabels labels) => _cells.TryGet(labels, out var cell) ? Interlocked.Read(ref cell.Value) : null;
 
     protected override IEnumerable<(string, Action<StringBuilder>)> Series()
     {
-        foreach (var (labels, cell) in _cells)
+        // A gauge past the limit has no meaningful overflow value (the last of any series set): it is left out.
+        foreach (var (labels, cell) in _cells.Cells)
         {
             var text = FormatLabels(labels);
             var value = Interlocked.Read(ref cell.Value);
@@ -130,11 +227,11 @@ public sealed class HistogramFamily<TLabels>(string name, string help, double[] 
     : MetricFamily(name, help, "histogram", labelNames)
     where TLabels : struct, ITuple, IEquatable<TLabels>
 {
-    private readonly ConcurrentDictionary<TLabels, Cell> _cells = new();
+    private readonly SeriesCells<TLabels, Cell> _cells = new(() => new Cell(bounds.Length + 1));
 
     public void Observe(TLabels labels, double value)
     {
-        var cell = _cells.GetOrAdd(labels, static (_, size) => new Cell(size), bounds.Length + 1);
+        var cell = _cells.Get(labels);
         var index = Array.BinarySearch(bounds, value);
         // An exact match belongs to that bucket (le is inclusive); otherwise the first bound above the value.
         Interlocked.Increment(ref cell.Buckets[index >= 0 ? index : ~index]);
@@ -152,35 +249,44 @@ public sealed class HistogramFamily<TLabels>(string name, string help, double[] 
         }
     }
 
-    public long Count(TLabels labels) => _cells.TryGetValue(labels, out var cell) ? Interlocked.Read(ref cell.Count) : 0;
+    public long Count(TLabels labels) => _cells.TryGet(labels, out var cell) ? Interlocked.Read(ref cell.Count) : 0;
 
     protected override IEnumerable<(string, Action<StringBuilder>)> Series()
     {
-        foreach (var (labels, cell) in _cells)
+        foreach (var (labels, cell) in _cells.Cells)
         {
-            var text = FormatLabels(labels);
-            var counts = new long[cell.Buckets.Length];
-            for (var i = 0; i < counts.Length; i++)
+            yield return Lines(FormatLabels(labels), le => FormatLabels(labels, "le", le), cell);
+        }
+
+        if (_cells.HasOverflowed)
+        {
+            yield return Lines(OverflowLabels(), le => OverflowLabels("le", le), _cells.Overflow);
+        }
+    }
+
+    private (string, Action<StringBuilder>) Lines(string text, Func<string, string> bucketLabels, Cell cell)
+    {
+        var counts = new long[cell.Buckets.Length];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            counts[i] = Interlocked.Read(ref cell.Buckets[i]);
+        }
+
+        var sum = Volatile.Read(ref cell.Sum);
+        var count = counts.Sum();
+        return (text, output =>
+        {
+            long cumulative = 0;
+            for (var i = 0; i <= bounds.Length; i++)
             {
-                counts[i] = Interlocked.Read(ref cell.Buckets[i]);
+                cumulative += counts[i];
+                var le = i < bounds.Length ? FormatValue(bounds[i]) : "+Inf";
+                output.Append(Name).Append("_bucket").Append(bucketLabels(le)).Append(' ').Append(cumulative).Append('\n');
             }
 
-            var sum = Volatile.Read(ref cell.Sum);
-            var count = counts.Sum();
-            yield return (text, output =>
-            {
-                long cumulative = 0;
-                for (var i = 0; i <= bounds.Length; i++)
-                {
-                    cumulative += counts[i];
-                    var le = i < bounds.Length ? FormatValue(bounds[i]) : "+Inf";
-                    output.Append(Name).Append("_bucket").Append(FormatLabels(labels, "le", le)).Append(' ').Append(cumulative).Append('\n');
-                }
-
-                output.Append(Name).Append("_sum").Append(text).Append(' ').Append(FormatValue(sum)).Append('\n');
-                output.Append(Name).Append("_count").Append(text).Append(' ').Append(count).Append('\n');
-            });
-        }
+            output.Append(Name).Append("_sum").Append(text).Append(' ').Append(FormatValue(sum)).Append('\n');
+            output.Append(Name).Append("_count").Append(text).Append(' ').Append(count).Append('\n');
+        });
     }
 
     private sealed class Cell(int buckets)
