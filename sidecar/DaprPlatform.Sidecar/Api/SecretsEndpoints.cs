@@ -1,7 +1,7 @@
 using DaprPlatform.Sidecar.Components;
 using DaprPlatform.Sidecar.Components.Secrets;
 using DaprPlatform.Sidecar.Resources;
-using DaprPlatform.Sidecar.Runtime.Resiliency;
+using DaprPlatform.Sidecar.Runtime;
 
 namespace DaprPlatform.Sidecar.Api;
 
@@ -16,7 +16,7 @@ public static class SecretsEndpoints
 
     private static async Task<IResult> GetAsync(
         string storeName, string key, HttpRequest request, ComponentRegistry components, LoadedResources resources,
-        IResiliencyProvider resiliency, CancellationToken ct)
+        ComponentCalls calls, CancellationToken ct)
     {
         var store = Resolve(components, storeName);
         if (!IsAllowed(resources.Configuration, storeName, key))
@@ -28,7 +28,7 @@ public static class SecretsEndpoints
         try
         {
             var metadata = DaprRequest.QueryMetadata(request);
-            secret = await resiliency.ComponentOutbound(storeName).ExecuteAsync(t => store.Store.GetSecretAsync(key, metadata, t), ct);
+            secret = await calls.SecretAsync(storeName, ComponentOperations.Get, t => store.Store.GetSecretAsync(key, metadata, t), ct);
         }
         catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
         {
@@ -40,14 +40,14 @@ public static class SecretsEndpoints
 
     private static async Task<IResult> BulkAsync(
         string storeName, HttpRequest request, ComponentRegistry components, LoadedResources resources,
-        IResiliencyProvider resiliency, CancellationToken ct)
+        ComponentCalls calls, CancellationToken ct)
     {
         var store = Resolve(components, storeName);
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> secrets;
         try
         {
             var metadata = DaprRequest.QueryMetadata(request);
-            secrets = await resiliency.ComponentOutbound(storeName).ExecuteAsync(t => store.Store.GetBulkSecretAsync(metadata, t), ct);
+            secrets = await calls.SecretAsync(storeName, ComponentOperations.BulkGet, t => store.Store.GetBulkSecretAsync(metadata, t), ct);
         }
         catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
         {

@@ -3,7 +3,6 @@ using System.Text.Json;
 using DaprPlatform.Sidecar.Components;
 using DaprPlatform.Sidecar.Components.State;
 using DaprPlatform.Sidecar.Runtime;
-using DaprPlatform.Sidecar.Runtime.Resiliency;
 
 namespace DaprPlatform.Sidecar.Api;
 
@@ -25,7 +24,7 @@ public static class StateEndpoints
     }
 
     private static async Task<IResult> GetAsync(
-        string storeName, string key, HttpRequest request, ComponentRegistry components, IResiliencyProvider resiliency, CancellationToken ct)
+        string storeName, string key, HttpRequest request, ComponentRegistry components, ComponentCalls calls, CancellationToken ct)
     {
         var store = Resolve(components, storeName);
         CheckKey(key);
@@ -34,7 +33,7 @@ public static class StateEndpoints
         StateEntry? entry;
         try
         {
-            entry = await resiliency.ComponentOutbound(storeName).ExecuteAsync(t => store.Store.GetAsync(store.Keys.ToStoreKey(key), options, t), ct);
+            entry = await calls.StateAsync(storeName, ComponentOperations.Get, t => store.Store.GetAsync(store.Keys.ToStoreKey(key), options, t), ct);
         }
         catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
         {
@@ -50,7 +49,7 @@ public static class StateEndpoints
     }
 
     private static async Task<IResult> SaveAsync(
-        string storeName, HttpRequest request, ComponentRegistry components, IResiliencyProvider resiliency, CancellationToken ct)
+        string storeName, HttpRequest request, ComponentRegistry components, ComponentCalls calls, CancellationToken ct)
     {
         var store = Resolve(components, storeName);
         var queryMetadata = DaprRequest.QueryMetadata(request);
@@ -62,7 +61,7 @@ public static class StateEndpoints
             items.Add(ToSetRequest(item, store, queryMetadata));
         }
 
-        await SaveAllAsync(store, items, resiliency.ComponentOutbound(storeName), ct);
+        await SaveAllAsync(store, items, calls, ct);
         return TypedResults.NoContent();
     }
 
@@ -70,27 +69,29 @@ public static class StateEndpoints
     /// daprd's bulk save: every item is attempted (in parallel), and the error is an etag one (409/400, on gRPC
     /// ABORTED/INVALID_ARGUMENT) only when every failure is.
     /// </summary>
-    internal static async Task SaveAllAsync(StateStoreEntry store, IReadOnlyList<StateSetRequest> items, IResiliencyPolicy policy, CancellationToken ct)
-    {
-        var failures = await Task.WhenAll(items.Select(async item =>
+    internal static Task SaveAllAsync(StateStoreEntry store, IReadOnlyList<StateSetRequest> items, ComponentCalls calls, CancellationToken ct) =>
+        calls.MeasureStateAsync(store.Name, ComponentOperations.Set, async () =>
         {
-            try
+            var policy = calls.Policy(store.Name);
+            var failures = await Task.WhenAll(items.Select(async item =>
             {
-                await policy.ExecuteAsync(t => store.Store.SetAsync(item, t), ct);
-                return null;
-            }
-            catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
-            {
-                return e;
-            }
-        }));
+                try
+                {
+                    await policy.ExecuteAsync(t => store.Store.SetAsync(item, t), ct);
+                    return null;
+                }
+                catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
+                {
+                    return e;
+                }
+            }));
 
-        var errors = failures.OfType<Exception>().ToList();
-        if (errors.Count > 0)
-        {
-            throw DaprErrors.StateSave(EtagStatus(errors), store.Name, string.Join("\n", errors.Select(e => e.Message))).ToException();
-        }
-    }
+            var errors = failures.OfType<Exception>().ToList();
+            if (errors.Count > 0)
+            {
+                throw DaprErrors.StateSave(EtagStatus(errors), store.Name, string.Join("\n", errors.Select(e => e.Message))).ToException();
+            }
+        });
 
     /// <summary>
     /// The status of failed saves or deletes: 409 when every failure is an etag mismatch, 400 when they are all etag
@@ -103,7 +104,7 @@ public static class StateEndpoints
             : StatusCodes.Status500InternalServerError;
 
     private static async Task<IResult> DeleteAsync(
-        string storeName, string key, HttpRequest request, ComponentRegistry components, IResiliencyProvider resiliency, CancellationToken ct)
+        string storeName, string key, HttpRequest request, ComponentRegistry components, ComponentCalls calls, CancellationToken ct)
     {
         var store = Resolve(components, storeName);
         CheckKey(key);
@@ -116,11 +117,7 @@ public static class StateEndpoints
             DaprRequest.QueryMetadata(request));
         try
         {
-            await resiliency.ComponentOutbound(storeName).ExecuteAsync(async t =>
-            {
-                await store.Store.DeleteAsync(delete, t);
-                return true;
-            }, ct);
+            await calls.StateAsync(storeName, ComponentOperations.Delete, t => store.Store.DeleteAsync(delete, t), ct);
         }
         catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
         {
@@ -131,7 +128,7 @@ public static class StateEndpoints
     }
 
     private static async Task<IResult> BulkGetAsync(
-        string storeName, HttpRequest request, ComponentRegistry components, IResiliencyProvider resiliency, CancellationToken ct)
+        string storeName, HttpRequest request, ComponentRegistry components, ComponentCalls calls, CancellationToken ct)
     {
         var store = Resolve(components, storeName);
         var (keys, parallelism, metadata) = await DaprRequest.ReadJsonAsync(request, DaprErrors.MalformedBody, BindBulkGet, ct);
@@ -154,8 +151,8 @@ public static class StateEndpoints
         try
         {
             var storeKeys = keys.Select(store.Keys.ToStoreKey).ToList();
-            entries = await resiliency.ComponentOutbound(storeName).ExecuteAsync(
-                t => store.Store.BulkGetAsync(storeKeys, new StateReadOptions(StateConsistency.Eventual, metadata), parallelism, t), ct);
+            entries = await calls.StateAsync(
+                storeName, ComponentOperations.BulkGet, t => store.Store.BulkGetAsync(storeKeys, new StateReadOptions(StateConsistency.Eventual, metadata), parallelism, t), ct);
         }
         catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
         {
@@ -167,7 +164,7 @@ public static class StateEndpoints
     }
 
     private static async Task<IResult> TransactionAsync(
-        string storeName, HttpRequest request, ComponentRegistry components, IResiliencyProvider resiliency, CancellationToken ct)
+        string storeName, HttpRequest request, ComponentRegistry components, ComponentCalls calls, CancellationToken ct)
     {
         var store = Resolve(components, storeName);
         if (!store.Store.Features.HasFlag(StateStoreFeatures.Transactional))
@@ -212,11 +209,7 @@ public static class StateEndpoints
 
         try
         {
-            await resiliency.ComponentOutbound(storeName).ExecuteAsync(async t =>
-            {
-                await store.Store.TransactAsync(operations, txMetadata, t);
-                return true;
-            }, ct);
+            await calls.StateAsync(storeName, ComponentOperations.Transaction, t => store.Store.TransactAsync(operations, txMetadata, t), ct);
         }
         catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
         {

@@ -39,6 +39,7 @@ public static class SidecarHost
         services.AddSingleton<StartupComponents>();
         services.AddSingleton(sp => sp.GetRequiredService<StartupComponents>().Registry);
         services.AddServiceInvocation();
+        services.AddSingleton<ComponentCalls>();
         services.AddSingleton<AppChannel>();
         services.AddSingleton<AppReadinessService>();
         services.AddHostedService(sp => sp.GetRequiredService<AppReadinessService>());

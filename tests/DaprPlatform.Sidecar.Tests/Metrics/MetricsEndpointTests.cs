@@ -95,5 +95,46 @@ public sealed class MetricsEndpointTests
         Assert.Contains($"dapr_grpc_io_server_completed_rpcs{{app_id=\"{appId}\",grpc_server_method=\"/dapr.proto.runtime.v1.Dapr/GetState\",grpc_server_status=\"OK\"}} 2", lines);
         Assert.Contains($"dapr_grpc_io_server_completed_rpcs{{app_id=\"{appId}\",grpc_server_method=\"/dapr.proto.runtime.v1.Dapr/GetState\",grpc_server_status=\"InvalidArgument\"}} 1", lines);
         Assert.Contains(lines, l => l.StartsWith($"dapr_grpc_io_server_server_latency_count{{app_id=\"{appId}\",grpc_server_method=\"/dapr.proto.runtime.v1.Dapr/GetState\",grpc_server_status=\"OK\"}} 2", StringComparison.Ordinal));
+        // The component is counted once per API call that reached it; the unknown store reached none.
+        Assert.Contains($"dapr_component_state_count{{app_id=\"{appId}\",component=\"memstore\",namespace=\"default\",operation=\"get\",success=\"true\"}} 2", lines);
+        Assert.DoesNotContain(lines, l => l.Contains("component=\"nowhere\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Metrics_CountStateSecretAndPublishOperationsOfTheHttpApi_AsDaprdNamesThem()
+    {
+        var appId = InvocationSidecars.UniqueId("components-measured");
+        using var resources = new ResourcesDirectory()
+            .AddInMemoryStateStore("memstore")
+            .AddInMemoryPubSub("pubsub")
+            .AddLocalFileSecretStore(new Dictionary<string, string> { ["apiKey"] = "k-1" }, "secretstore");
+        await using var sidecar = await SidecarProcess.StartAsync(new SidecarProcessOptions { AppId = appId, ResourcesPaths = [resources.Path] }, Ct);
+        var http = sidecar.HttpClient;
+
+        Assert.Equal(HttpStatusCode.NoContent, (await http.PostAsync("v1.0/state/memstore", new StringContent("[{\"key\":\"a\",\"value\":1},{\"key\":\"b\",\"value\":2}]"), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("v1.0/state/memstore/a", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync("v1.0/state/memstore/a", Ct)).StatusCode);
+        using (var stale = await DeleteWithStaleETagAsync(http))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("v1.0/secrets/secretstore/apiKey", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await http.PostAsync("v1.0/publish/pubsub/orders", new StringContent("{}"), Ct)).StatusCode);
+
+        var lines = await ScrapeAsync(sidecar);
+        Assert.Contains($"dapr_component_state_count{{app_id=\"{appId}\",component=\"memstore\",namespace=\"default\",operation=\"set\",success=\"true\"}} 1", lines);
+        Assert.Contains($"dapr_component_state_count{{app_id=\"{appId}\",component=\"memstore\",namespace=\"default\",operation=\"get\",success=\"true\"}} 1", lines);
+        Assert.Contains($"dapr_component_state_count{{app_id=\"{appId}\",component=\"memstore\",namespace=\"default\",operation=\"delete\",success=\"true\"}} 1", lines);
+        Assert.Contains($"dapr_component_state_count{{app_id=\"{appId}\",component=\"memstore\",namespace=\"default\",operation=\"delete\",success=\"false\"}} 1", lines);
+        Assert.Contains($"dapr_component_secret_count{{app_id=\"{appId}\",component=\"secretstore\",namespace=\"default\",operation=\"get\",success=\"true\"}} 1", lines);
+        Assert.Contains($"dapr_component_pubsub_egress_count{{app_id=\"{appId}\",component=\"pubsub\",namespace=\"default\",success=\"true\",topic=\"orders\"}} 1", lines);
+    }
+
+    private static async Task<HttpResponseMessage> DeleteWithStaleETagAsync(HttpClient http)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, "v1.0/state/memstore/b");
+        request.Headers.TryAddWithoutValidation("If-Match", "stale");
+        return await http.SendAsync(request, Ct);
     }
 }

@@ -5,6 +5,7 @@ using DaprPlatform.Sidecar.Components.PubSub.InMemory;
 using DaprPlatform.Sidecar.Hosting;
 using DaprPlatform.Sidecar.Resources;
 using DaprPlatform.Sidecar.Runtime;
+using DaprPlatform.Sidecar.Runtime.Metrics;
 using DaprPlatform.Sidecar.Runtime.PubSub;
 using DaprPlatform.Sidecar.Runtime.Resiliency;
 using DaprPlatform.Testing;
@@ -155,7 +156,7 @@ public sealed class SubscriptionDeliveryHandlerTests : IAsyncLifetime
         return new SubscriptionDeliveryHandler(
             subscription,
             new AppEventPoster(channel ?? _channel),
-            new PubSubPublisher(new StartupComponents { Registry = registry }, NoResiliency.Instance, options),
+            new PubSubPublisher(new StartupComponents { Registry = registry }, NoResiliency.Instance, new SidecarMetrics(options, ConfigurationResource.Default), options),
             resiliency,
             ConfigurationResource.Default,
             TimeProvider.System,

@@ -22,7 +22,7 @@ namespace DaprPlatform.Sidecar.Api.Grpc;
 /// </summary>
 public sealed partial class DaprGrpcService(
     StartupComponents components,
-    IResiliencyProvider resiliency,
+    ComponentCalls calls,
     PubSubPublisher publisher,
     SidecarOptions options,
     LoadedResources resources,
@@ -45,8 +45,8 @@ public sealed partial class DaprGrpcService(
         StateEntry? entry;
         try
         {
-            entry = await resiliency.ComponentOutbound(request.StoreName).ExecuteAsync(
-                t => store.Store.GetAsync(store.Keys.ToStoreKey(request.Key), readOptions, t), context.CancellationToken);
+            entry = await calls.StateAsync(
+                request.StoreName, ComponentOperations.Get, t => store.Store.GetAsync(store.Keys.ToStoreKey(request.Key), readOptions, t), context.CancellationToken);
         }
         catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
         {
@@ -85,8 +85,8 @@ public sealed partial class DaprGrpcService(
         {
             var storeKeys = request.Keys.Select(store.Keys.ToStoreKey).ToList();
             var readOptions = new StateReadOptions(StateConsistency.Eventual, request.Metadata);
-            entries = await resiliency.ComponentOutbound(request.StoreName).ExecuteAsync(
-                t => store.Store.BulkGetAsync(storeKeys, readOptions, parallelism, t), context.CancellationToken);
+            entries = await calls.StateAsync(
+                request.StoreName, ComponentOperations.BulkGet, t => store.Store.BulkGetAsync(storeKeys, readOptions, parallelism, t), context.CancellationToken);
         }
         catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
         {
@@ -113,7 +113,7 @@ public sealed partial class DaprGrpcService(
     {
         var store = StateEndpoints.Resolve(Registry, request.StoreName);
         var items = request.States.Select(s => ToSetRequest(store, s, decodeJson: true)).ToList();
-        await StateEndpoints.SaveAllAsync(store, items, resiliency.ComponentOutbound(request.StoreName), context.CancellationToken);
+        await StateEndpoints.SaveAllAsync(store, items, calls, context.CancellationToken);
         return EmptyResponse;
     }
 
@@ -127,7 +127,7 @@ public sealed partial class DaprGrpcService(
             Concurrency(request.Options?.Concurrency),
             Consistency(request.Options?.Consistency),
             request.Metadata);
-        await DeleteAsync(store, [delete], e => DaprErrors.StateDelete(StateEndpoints.EtagStatus([e]), request.Key, e.Message), context.CancellationToken);
+        await DeleteAsync(store, ComponentOperations.Delete, [delete], e => DaprErrors.StateDelete(StateEndpoints.EtagStatus([e]), request.Key, e.Message), context.CancellationToken);
         return EmptyResponse;
     }
 
@@ -140,7 +140,7 @@ public sealed partial class DaprGrpcService(
             return new StateDeleteRequest(
                 store.Keys.ToStoreKey(s.Key), NullIfEmpty(s.Etag?.Value), Concurrency(s.Options?.Concurrency), Consistency(s.Options?.Consistency), s.Metadata);
         }).ToList();
-        await DeleteAsync(store, deletes, e => DaprErrors.StateBulkDelete(StateEndpoints.EtagStatus([e]), request.StoreName, e.Message), context.CancellationToken);
+        await DeleteAsync(store, ComponentOperations.BulkDelete, deletes, e => DaprErrors.StateBulkDelete(StateEndpoints.EtagStatus([e]), request.StoreName, e.Message), context.CancellationToken);
         return EmptyResponse;
     }
 
@@ -182,11 +182,8 @@ public sealed partial class DaprGrpcService(
 
         try
         {
-            await resiliency.ComponentOutbound(request.StoreName).ExecuteAsync(async t =>
-            {
-                await store.Store.TransactAsync(operations, request.Metadata, t);
-                return true;
-            }, context.CancellationToken);
+            await calls.StateAsync(
+                request.StoreName, ComponentOperations.Transaction, t => store.Store.TransactAsync(operations, request.Metadata, t), context.CancellationToken);
         }
         catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
         {
@@ -196,25 +193,26 @@ public sealed partial class DaprGrpcService(
         return EmptyResponse;
     }
 
-    private async Task DeleteAsync(StateStoreEntry store, List<StateDeleteRequest> deletes, Func<Exception, DaprError> error, CancellationToken ct)
-    {
-        var policy = resiliency.ComponentOutbound(store.Name);
-        foreach (var delete in deletes)
+    private Task DeleteAsync(StateStoreEntry store, string operation, List<StateDeleteRequest> deletes, Func<Exception, DaprError> error, CancellationToken ct) =>
+        calls.MeasureStateAsync(store.Name, operation, async () =>
         {
-            try
+            var policy = calls.Policy(store.Name);
+            foreach (var delete in deletes)
             {
-                await policy.ExecuteAsync(async t =>
+                try
                 {
-                    await store.Store.DeleteAsync(delete, t);
-                    return true;
-                }, ct);
+                    await policy.ExecuteAsync(async t =>
+                    {
+                        await store.Store.DeleteAsync(delete, t);
+                        return true;
+                    }, ct);
+                }
+                catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
+                {
+                    throw error(e).ToException();
+                }
             }
-            catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
-            {
-                throw error(e).ToException();
-            }
-        }
-    }
+        });
 
     /// <summary>
     /// A state item as daprd's gRPC API hands it to its component: the bytes as they came, unless metadata
@@ -269,8 +267,8 @@ public sealed partial class DaprGrpcService(
         IReadOnlyDictionary<string, string> secret;
         try
         {
-            secret = await resiliency.ComponentOutbound(request.StoreName).ExecuteAsync(
-                t => store.Store.GetSecretAsync(request.Key, request.Metadata, t), context.CancellationToken);
+            secret = await calls.SecretAsync(
+                request.StoreName, ComponentOperations.Get, t => store.Store.GetSecretAsync(request.Key, request.Metadata, t), context.CancellationToken);
         }
         catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
         {
@@ -288,8 +286,8 @@ public sealed partial class DaprGrpcService(
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> secrets;
         try
         {
-            secrets = await resiliency.ComponentOutbound(request.StoreName).ExecuteAsync(
-                t => store.Store.GetBulkSecretAsync(request.Metadata, t), context.CancellationToken);
+            secrets = await calls.SecretAsync(
+                request.StoreName, ComponentOperations.BulkGet, t => store.Store.GetBulkSecretAsync(request.Metadata, t), context.CancellationToken);
         }
         catch (Exception e) when (e is not (OperationCanceledException or DaprErrorException))
         {
