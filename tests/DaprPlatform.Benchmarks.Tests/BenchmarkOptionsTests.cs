@@ -5,7 +5,7 @@ namespace DaprPlatform.Benchmarks.Tests;
 public sealed class BenchmarkOptionsTests
 {
     [Fact]
-    public void NoArguments_RunEveryScenarioWithTheDefaults()
+    public void No_arguments_run_every_scenario_with_the_defaults()
     {
         var options = BenchmarkOptions.Parse([]);
 
@@ -16,7 +16,7 @@ public sealed class BenchmarkOptionsTests
     }
 
     [Fact]
-    public void ScenariosAndOptions_AreRead()
+    public void Scenarios_and_options_are_read()
     {
         var options = BenchmarkOptions.Parse(
             ["state", "invoke", "--duration", "500ms", "--warmup", "2", "--concurrency", "8", "--rate", "0", "--requests", "100",
@@ -38,7 +38,7 @@ public sealed class BenchmarkOptionsTests
     [InlineData("250ms", 250)]
     [InlineData("2m", 120_000)]
     [InlineData("3", 3_000)]
-    public void Durations_AcceptSecondsMillisecondsAndMinutes(string text, int milliseconds) =>
+    public void Durations_accept_seconds_milliseconds_and_minutes(string text, int milliseconds) =>
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), BenchmarkOptions.ParseDuration(text));
 
     [Theory]
@@ -46,7 +46,7 @@ public sealed class BenchmarkOptionsTests
     [InlineData("-1s")]
     [InlineData("2h")]
     [InlineData("61m")]
-    public void BadDurations_AreRefused(string text) =>
+    public void Bad_durations_are_refused(string text) =>
         Assert.Throws<ArgumentException>(() => BenchmarkOptions.ParseDuration(text));
 
     [Theory]
@@ -54,6 +54,6 @@ public sealed class BenchmarkOptionsTests
     [InlineData("--concurrency", "0")]
     [InlineData("--duration")]
     [InlineData("--sidecar-env", "NOEQUALS")]
-    public void BadArguments_AreRefused(params string[] args) =>
+    public void Bad_arguments_are_refused(params string[] args) =>
         Assert.Throws<ArgumentException>(() => BenchmarkOptions.Parse(args));
 }

@@ -5,7 +5,7 @@ namespace DaprPlatform.Benchmarks.Tests;
 public sealed class LatencyHistogramTests
 {
     [Fact]
-    public void Percentiles_OfSmallValues_AreExact()
+    public void Percentiles_of_small_values_are_exact()
     {
         var histogram = new LatencyHistogram();
         for (var us = 1; us <= 200; us++)
@@ -24,7 +24,7 @@ public sealed class LatencyHistogramTests
     [InlineData(1_234)]
     [InlineData(98_765)]
     [InlineData(12_345_678)]
-    public void LargeValues_AreReportedWithinOnePercent(long microseconds)
+    public void Large_values_are_reported_within_one_percent(long microseconds)
     {
         var histogram = new LatencyHistogram();
         histogram.Record(microseconds);
@@ -36,7 +36,7 @@ public sealed class LatencyHistogramTests
     }
 
     [Fact]
-    public void Percentiles_OfAUniformSpread_AreWhereTheyShouldBe()
+    public void Percentiles_of_a_uniform_spread_are_where_they_should_be()
     {
         var histogram = new LatencyHistogram();
         for (var us = 1; us <= 100_000; us++)
@@ -52,7 +52,7 @@ public sealed class LatencyHistogramTests
     }
 
     [Fact]
-    public void Add_MergesCountsExtremesAndMean()
+    public void Add_merges_counts_extremes_and_mean()
     {
         var low = new LatencyHistogram();
         var high = new LatencyHistogram();
@@ -69,7 +69,7 @@ public sealed class LatencyHistogramTests
     }
 
     [Fact]
-    public void AnEmptyHistogram_HasNoPercentiles()
+    public void An_empty_histogram_has_no_percentiles()
     {
         var summary = new LatencyHistogram().Summarize();
 
@@ -79,7 +79,7 @@ public sealed class LatencyHistogramTests
     }
 
     [Fact]
-    public void RecordTicks_ConvertsStopwatchTicksToMicroseconds()
+    public void Record_ticks_converts_stopwatch_ticks_to_microseconds()
     {
         var histogram = new LatencyHistogram();
         histogram.RecordTicks(System.Diagnostics.Stopwatch.Frequency / 1000 * 3); // 3 ms

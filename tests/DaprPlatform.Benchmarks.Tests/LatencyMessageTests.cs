@@ -7,7 +7,7 @@ namespace DaprPlatform.Benchmarks.Tests;
 public sealed class LatencyMessageTests
 {
     [Fact]
-    public void AMessage_HasTheAskedSize_AndCarriesItsSendTimeAndPhase()
+    public void A_message_has_the_asked_size_and_carries_its_send_time_and_phase()
     {
         var before = Stopwatch.GetTimestamp();
         var message = LatencyMessage.Create(LatencyMessage.MeasuredPhase, 1024);
@@ -19,7 +19,7 @@ public sealed class LatencyMessageTests
     }
 
     [Fact]
-    public void TheFields_AreFoundInsideACloudEvent()
+    public void The_fields_are_found_inside_a_cloud_event()
     {
         var data = Encoding.UTF8.GetString(LatencyMessage.Create(LatencyMessage.WarmupPhase, 100));
         var cloudEvent = Encoding.UTF8.GetBytes($$"""{"specversion":"1.0","id":"x","datacontenttype":"application/json","data":{{data}},"topic":"t"}""");
@@ -33,11 +33,11 @@ public sealed class LatencyMessageTests
     [InlineData("not json")]
     [InlineData("""{"sentAt":5}""")]
     [InlineData("""{"sentAt":"soon","phase":1}""")]
-    public void OtherPayloads_AreNotReadAsMessages(string payload) =>
+    public void Other_payloads_are_not_read_as_messages(string payload) =>
         Assert.False(LatencyMessage.TryRead(Encoding.UTF8.GetBytes(payload), out _, out _));
 
     [Fact]
-    public void TheRecorder_KeepsLatenciesOfMeasuredMessagesOnly()
+    public void The_recorder_keeps_latencies_of_measured_messages_only()
     {
         var recorder = new DeliveryRecorder();
 

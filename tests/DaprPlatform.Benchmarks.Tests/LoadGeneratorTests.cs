@@ -8,7 +8,7 @@ public sealed class LoadGeneratorTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task ClosedLoop_RunsForTheWarmupAndDuration_AndRecordsOnlyTheMeasuredWindow()
+    public async Task Closed_loop_runs_for_the_warmup_and_duration_and_records_only_the_measured_window()
     {
         long started = 0;
         var settings = new LoadSettings(Concurrency: 4, Warmup: TimeSpan.FromMilliseconds(200), Duration: TimeSpan.FromMilliseconds(500), MaxOperations: null);
@@ -31,7 +31,7 @@ public sealed class LoadGeneratorTests
     }
 
     [Fact]
-    public async Task MaxOperations_StopsTheMeasurementEarly()
+    public async Task Max_operations_stops_the_measurement_early()
     {
         var settings = new LoadSettings(2, TimeSpan.Zero, TimeSpan.FromSeconds(30), MaxOperations: 50);
         var clock = Stopwatch.StartNew();
@@ -43,7 +43,7 @@ public sealed class LoadGeneratorTests
     }
 
     [Fact]
-    public async Task FixedRate_StartsAboutThatManyOperationsPerSecond()
+    public async Task Fixed_rate_starts_about_that_many_operations_per_second()
     {
         var settings = new LoadSettings(4, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), null, RatePerSecond: 200);
 
@@ -55,7 +55,7 @@ public sealed class LoadGeneratorTests
     }
 
     [Fact]
-    public async Task Failures_AreCounted_AndTheFirstIsKept()
+    public async Task Failures_are_counted_and_the_first_is_kept()
     {
         var settings = new LoadSettings(1, TimeSpan.Zero, TimeSpan.FromMilliseconds(300), null);
 
@@ -68,7 +68,7 @@ public sealed class LoadGeneratorTests
     }
 
     [Fact]
-    public async Task TooManyFailures_StopTheRunBeforeItsDuration()
+    public async Task Too_many_failures_stop_the_run_before_its_duration()
     {
         var settings = new LoadSettings(2, TimeSpan.Zero, TimeSpan.FromSeconds(60), null);
         var clock = Stopwatch.StartNew();
@@ -81,7 +81,7 @@ public sealed class LoadGeneratorTests
     }
 
     [Fact]
-    public async Task Stages_AreRecordedOnlyWhileMeasuring()
+    public async Task Stages_are_recorded_only_while_measuring()
     {
         var settings = new LoadSettings(1, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), null);
 

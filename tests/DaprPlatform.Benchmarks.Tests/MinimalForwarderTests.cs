@@ -56,7 +56,7 @@ public sealed class MinimalForwarderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ARequest_IsForwardedWithItsMethodPathQueryAndBody_AndTheAnswerComesBackAsItWas()
+    public async Task A_request_is_forwarded_with_its_method_path_query_and_body_and_the_answer_comes_back_as_it_was()
     {
         using var content = new StringContent("{\"n\":1}", Encoding.UTF8, "application/json");
 
@@ -68,7 +68,7 @@ public sealed class MinimalForwarderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ARequestWithoutABody_IsForwardedWithoutOne()
+    public async Task A_request_without_a_body_is_forwarded_without_one()
     {
         var answer = await _client.GetStringAsync(new Uri($"http://127.0.0.1:{_forwarderPort}/items"), Ct);
 
@@ -76,7 +76,7 @@ public sealed class MinimalForwarderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheHealthPath_IsAnsweredByTheForwarderItself()
+    public async Task The_health_path_is_answered_by_the_forwarder_itself()
     {
         using var response = await _client.GetAsync(new Uri($"http://127.0.0.1:{_forwarderPort}{BenchmarkApp.HealthPath}"), Ct);
 

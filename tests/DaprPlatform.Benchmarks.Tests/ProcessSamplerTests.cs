@@ -5,7 +5,7 @@ namespace DaprPlatform.Benchmarks.Tests;
 public sealed class ProcessSamplerTests
 {
     [Fact]
-    public async Task SamplingThisProcess_ReportsItsMemoryThreadsAndCpu()
+    public async Task Sampling_this_process_reports_its_memory_threads_and_cpu()
     {
         var self = Environment.ProcessId;
         await using var sampler = new ProcessSampler([("self", self)]);
@@ -29,7 +29,7 @@ public sealed class ProcessSamplerTests
     }
 
     [Fact]
-    public void TheStatusFile_IsReadWithSizesAndCounts()
+    public void The_status_file_is_read_with_sizes_and_counts()
     {
         var status = ProcessSampler.ReadStatus(Environment.ProcessId);
 
@@ -38,6 +38,6 @@ public sealed class ProcessSamplerTests
     }
 
     [Fact]
-    public void AProcessThatIsGone_HasNoStatus() =>
+    public void A_process_that_is_gone_has_no_status() =>
         Assert.Empty(ProcessSampler.ReadStatus(int.MaxValue));
 }

@@ -6,7 +6,7 @@ namespace DaprPlatform.Benchmarks.Tests;
 public sealed class ReportingTests
 {
     [Fact]
-    public void ATable_RendersAsMarkdown_WithPipesEscaped()
+    public void A_table_renders_as_markdown_with_pipes_escaped()
     {
         var table = new TextTable("Variant", "ops/s").Add("a | b", "12");
 
@@ -16,11 +16,11 @@ public sealed class ReportingTests
     }
 
     [Fact]
-    public void ATable_RefusesRowsOfTheWrongWidth() =>
+    public void A_table_refuses_rows_of_the_wrong_width() =>
         Assert.Throws<ArgumentException>(() => new TextTable("a", "b").Add("only one"));
 
     [Fact]
-    public void AReport_ShowsWhatTheSidecarAdds_AndWhetherTargetsWereMet()
+    public void A_report_shows_what_the_sidecar_adds_and_whether_targets_were_met()
     {
         var report = new ScenarioReport("Title", "Setup.");
         var baseline = report.Add(new ReportRow("direct", 1000, Summary(p50: 0.20, p99: 1.00), 0));

@@ -136,7 +136,7 @@ public sealed class ExecutorProtocolTests
     }
 
     [Fact]
-    public void Without_a_WorkflowStarted_event_the_start_event_time_is_the_current_time()
+    public void Without_a_workflow_started_event_the_start_event_time_is_the_current_time()
     {
         var response = Execute([], [ExecutionStarted("Approval", null)]);
 

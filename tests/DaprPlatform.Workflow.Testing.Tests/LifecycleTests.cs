@@ -29,7 +29,7 @@ public sealed class LifecycleTests
     }
 
     [Fact]
-    public async Task A_failed_child_surfaces_as_WorkflowTaskFailedException_with_details()
+    public async Task A_failed_child_surfaces_as_workflow_task_failed_exception_with_details()
     {
         await using var host = new WorkflowTestHost(o =>
         {

@@ -107,7 +107,7 @@ public sealed class ReplayTests
     }
 
     [Fact]
-    public async Task NewGuid_and_CurrentUtcDateTime_are_stable_across_replays()
+    public async Task New_guid_and_current_utc_date_time_are_stable_across_replays()
     {
         var firstGuidPerTurn = new List<Guid>();
         var startTimePerTurn = new List<DateTime>();

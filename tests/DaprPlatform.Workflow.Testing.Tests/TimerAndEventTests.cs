@@ -82,7 +82,7 @@ public sealed class TimerAndEventTests
     }
 
     [Fact]
-    public async Task A_wait_with_timeout_throws_TaskCanceled_when_the_timer_wins()
+    public async Task A_wait_with_timeout_throws_task_canceled_when_the_timer_wins()
     {
         await using var host = new WorkflowTestHost(o => o.RegisterWorkflow<string, string>("Approval", async (context, _) =>
         {
@@ -127,7 +127,7 @@ public sealed class TimerAndEventTests
     }
 
     [Fact]
-    public async Task A_workflow_can_signal_another_with_SendEvent()
+    public async Task A_workflow_can_signal_another_with_send_event()
     {
         await using var host = new WorkflowTestHost(o =>
         {

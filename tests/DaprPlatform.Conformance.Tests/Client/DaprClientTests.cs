@@ -21,7 +21,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     [Theory]
     [InlineData(Redis)]
     [InlineData(InMemory)]
-    public async Task SaveState_ThenGetState_RoundTripsATypedValue(string store)
+    public async Task Save_state_then_get_state_round_trips_a_typed_value(string store)
     {
         var key = NewKey();
         await Client.SaveStateAsync(store, key, new Order("o-1", 3, 9.5m), cancellationToken: Ct);
@@ -32,7 +32,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     }
 
     [Fact]
-    public async Task SaveState_OnRedis_StoresTheValueUnderTheAppIdPrefixAsDaprdDoes()
+    public async Task Save_state_on_redis_stores_the_value_under_the_app_id_prefix_as_daprd_does()
     {
         var key = NewKey();
         await Client.SaveStateAsync(Redis, key, new Order("o-2", 1, 1m), cancellationToken: Ct);
@@ -43,7 +43,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     }
 
     [Fact]
-    public async Task GetState_OfAMissingKey_ReturnsDefault()
+    public async Task Get_state_of_a_missing_key_returns_default()
     {
         Assert.Null(await Client.GetStateAsync<Order>(Redis, NewKey(), cancellationToken: Ct));
     }
@@ -51,7 +51,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     [Theory]
     [InlineData(Redis)]
     [InlineData(InMemory)]
-    public async Task TrySaveState_IsFalseForAStaleETag_AndTrueForTheCurrentOne(string store)
+    public async Task Try_save_state_is_false_for_a_stale_etag_and_true_for_the_current_one(string store)
     {
         var key = NewKey();
         await Client.SaveStateAsync(store, key, new Order("o", 1, 1m), cancellationToken: Ct);
@@ -66,7 +66,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     }
 
     [Fact]
-    public async Task TryDeleteState_IsFalseForAStaleETag()
+    public async Task Try_delete_state_is_false_for_a_stale_etag()
     {
         var key = NewKey();
         await Client.SaveStateAsync(Redis, key, "v1", cancellationToken: Ct);
@@ -78,7 +78,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     }
 
     [Fact]
-    public async Task BulkState_GetsEveryKeyInOrder_AndDeletesThemAll()
+    public async Task Bulk_state_gets_every_key_in_order_and_deletes_them_all()
     {
         var keys = Enumerable.Range(0, 3).Select(_ => NewKey()).ToList();
         foreach (var key in keys)
@@ -95,7 +95,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     }
 
     [Fact]
-    public async Task ExecuteStateTransaction_AppliesUpsertsAndDeletesTogether()
+    public async Task Execute_state_transaction_applies_upserts_and_deletes_together()
     {
         var (kept, removed) = (NewKey(), NewKey());
         await Client.SaveStateAsync(Redis, removed, "old", cancellationToken: Ct);
@@ -111,7 +111,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     }
 
     [Fact]
-    public async Task SaveState_WithTtlInSeconds_ExpiresOnRedis()
+    public async Task Save_state_with_ttl_in_seconds_expires_on_redis()
     {
         var key = NewKey();
         await Client.SaveStateAsync(Redis, key, "short-lived", metadata: new Dictionary<string, string> { ["ttlInSeconds"] = "1" }, cancellationToken: Ct);
@@ -122,7 +122,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     }
 
     [Fact]
-    public async Task State_OnAnUnknownStore_IsInvalidArgumentWithDaprdsMessage()
+    public async Task State_on_an_unknown_store_is_invalid_argument_with_daprds_message()
     {
         var error = await Assert.ThrowsAsync<DaprException>(() => Client.GetStateAsync<string>("no-such-store", "k", cancellationToken: Ct));
 
@@ -132,7 +132,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     }
 
     [Fact]
-    public async Task State_WithAKeyHoldingTheDelimiter_IsInvalidArgument()
+    public async Task State_with_a_key_holding_the_delimiter_is_invalid_argument()
     {
         var error = await Assert.ThrowsAsync<DaprException>(() => Client.SaveStateAsync(Redis, "a||b", "v", cancellationToken: Ct));
 
@@ -142,7 +142,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     }
 
     [Fact]
-    public async Task GetSecret_ReturnsAnAllowedSecret_AndDeniesAScopedOneWithPermissionDenied()
+    public async Task Get_secret_returns_an_allowed_secret_and_denies_a_scoped_one_with_permission_denied()
     {
         var secret = await Client.GetSecretAsync(Secrets, "apiKey", cancellationToken: Ct);
         Assert.Equal("k-123", secret["apiKey"]);
@@ -154,7 +154,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     }
 
     [Fact]
-    public async Task GetBulkSecret_LeavesOutWhatTheScopesDeny()
+    public async Task Get_bulk_secret_leaves_out_what_the_scopes_deny()
     {
         var secrets = await Client.GetBulkSecretAsync(Secrets, cancellationToken: Ct);
 
@@ -163,7 +163,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     }
 
     [Fact]
-    public async Task GetMetadata_NamesTheAppAndItsComponents()
+    public async Task Get_metadata_names_the_app_and_its_components()
     {
         var metadata = await Client.GetMetadataAsync(Ct);
 
@@ -173,7 +173,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     }
 
     [Fact]
-    public async Task SetMetadata_IsReportedByGetMetadata()
+    public async Task Set_metadata_is_reported_by_get_metadata()
     {
         await Client.SetMetadataAsync("team", "orders", Ct);
 
@@ -181,7 +181,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     }
 
     [Fact]
-    public async Task PublishEvent_ToAConfiguredPubSub_Succeeds_AndToAnUnknownOneIsInvalidArgument()
+    public async Task Publish_event_to_a_configured_pub_sub_succeeds_and_to_an_unknown_one_is_invalid_argument()
     {
         await Client.PublishEventAsync(PubSubName, "orders", new Order("o-9", 1, 2m), Ct);
 
@@ -192,7 +192,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     }
 
     [Fact]
-    public async Task BulkPublishEvent_PublishesEveryEntry()
+    public async Task Bulk_publish_event_publishes_every_entry()
     {
         var response = await Client.BulkPublishEventAsync(PubSubName, "orders", [new Order("a", 1, 1m), new Order("b", 2, 2m)], cancellationToken: Ct);
 
@@ -200,7 +200,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     }
 
     [Fact]
-    public async Task HealthChecks_AndWaitForSidecar_SeeAHealthySidecar()
+    public async Task Health_checks_and_wait_for_sidecar_see_a_healthy_sidecar()
     {
         await Client.WaitForSidecarAsync(Ct);
 
@@ -209,7 +209,7 @@ public sealed class DaprClientTests(GrpcApiSidecar fixture) : IClassFixture<Grpc
     }
 
     [Fact]
-    public async Task Calls_WithoutTheApiToken_AreUnauthenticated()
+    public async Task Calls_without_the_api_token_are_unauthenticated()
     {
         using var anonymous = fixture.NewClient(apiToken: null);
 

@@ -96,7 +96,7 @@ public sealed class InvocationTests(InvocationFixture fixture) : IClassFixture<I
     }
 
     [Fact]
-    public async Task An_app_problem_response_is_an_InvocationException_with_the_apps_status_and_body()
+    public async Task An_app_problem_response_is_an_invocation_exception_with_the_apps_status_and_body()
     {
         var error = await Assert.ThrowsAsync<InvocationException>(
             () => Caller.InvokeMethodAsync(HttpMethod.Post, fixture.CalleeId, "conflict", Ct));
@@ -109,7 +109,7 @@ public sealed class InvocationTests(InvocationFixture fixture) : IClassFixture<I
     }
 
     [Fact]
-    public async Task A_method_the_app_does_not_have_is_an_InvocationException_with_404()
+    public async Task A_method_the_app_does_not_have_is_an_invocation_exception_with_404()
     {
         var error = await Assert.ThrowsAsync<InvocationException>(
             () => Caller.InvokeMethodAsync<Order>(HttpMethod.Get, fixture.CalleeId, "no-such-method", Ct));
@@ -118,7 +118,7 @@ public sealed class InvocationTests(InvocationFixture fixture) : IClassFixture<I
     }
 
     [Fact]
-    public async Task An_app_id_nobody_runs_is_an_InvocationException_with_daprds_ERR_DIRECT_INVOKE()
+    public async Task An_app_id_nobody_runs_is_an_invocation_exception_with_daprds_ERR_DIRECT_INVOKE()
     {
         var error = await Assert.ThrowsAsync<InvocationException>(
             () => Caller.InvokeMethodAsync<Order>(HttpMethod.Get, "nobody-runs-this", "orders/1", Ct));
@@ -129,7 +129,7 @@ public sealed class InvocationTests(InvocationFixture fixture) : IClassFixture<I
     }
 
     [Fact]
-    public async Task CreateInvokeHttpClient_addresses_the_app_by_id()
+    public async Task Create_invoke_http_client_addresses_the_app_by_id()
     {
         using var http = DaprClient.CreateInvokeHttpClient(fixture.CalleeId, $"http://127.0.0.1:{fixture.CallerSidecar.HttpPort}");
 
@@ -139,7 +139,7 @@ public sealed class InvocationTests(InvocationFixture fixture) : IClassFixture<I
     }
 
     [Fact]
-    public async Task An_HttpClient_with_the_InvocationHandler_from_the_factory_addresses_the_app_by_id()
+    public async Task An_http_client_with_the_invocation_handler_from_the_factory_addresses_the_app_by_id()
     {
         var services = new ServiceCollection();
         services.AddHttpClient("callee", client => client.BaseAddress = new Uri($"http://{fixture.CalleeId}/"))

@@ -124,7 +124,7 @@ public sealed class PubSubTests(PubSubAppsFixture fixture) : IClassFixture<PubSu
     private static Order DataOf(Delivery delivery) => delivery.Data.Deserialize<Order>(JsonSerializerOptions.Web)!;
 
     [Fact]
-    public async Task A_published_event_reaches_the_WithTopic_endpoint_unwrapped_with_daprds_CloudEvent_attributes()
+    public async Task A_published_event_reaches_the_with_topic_endpoint_unwrapped_with_daprds_cloud_event_attributes()
     {
         await Publisher.PublishEventAsync(Pubsub, fixture.Orders, new Order("o-1", 2), Ct);
 
@@ -140,7 +140,7 @@ public sealed class PubSubTests(PubSubAppsFixture fixture) : IClassFixture<PubSu
     }
 
     [Fact]
-    public async Task A_match_rule_routes_by_the_CloudEvent_type_and_the_default_route_takes_the_rest()
+    public async Task A_match_rule_routes_by_the_cloud_event_type_and_the_default_route_takes_the_rest()
     {
         await Publisher.PublishEventAsync(Pubsub, fixture.Inventory, new Order("widget", 1), new Dictionary<string, string> { ["cloudevent.type"] = "widget.restocked" }, Ct);
         await Publisher.PublishEventAsync(Pubsub, fixture.Inventory, new Order("gadget", 1), Ct);
@@ -161,7 +161,7 @@ public sealed class PubSubTests(PubSubAppsFixture fixture) : IClassFixture<PubSu
     }
 
     [Fact]
-    public async Task A_throwing_handler_answers_RETRY_so_daprd_tries_1_plus_maxRetries_times()
+    public async Task A_throwing_handler_answers_RETRY_so_daprd_tries_1_plus_max_retries_times()
     {
         await Publisher.PublishEventAsync(Pubsub, fixture.Failing, new Order("failing", 1), Ct);
 
@@ -183,7 +183,7 @@ public sealed class PubSubTests(PubSubAppsFixture fixture) : IClassFixture<PubSu
     }
 
     [Fact]
-    public async Task BulkPublish_delivers_every_entry()
+    public async Task Bulk_publish_delivers_every_entry()
     {
         var orders = new[] { new Order("bulk-1", 1), new Order("bulk-2", 2), new Order("bulk-3", 3) };
 
@@ -196,7 +196,7 @@ public sealed class PubSubTests(PubSubAppsFixture fixture) : IClassFixture<PubSu
     }
 
     [Fact]
-    public async Task A_raw_payload_reaches_a_rawPayload_subscription_as_the_published_bytes()
+    public async Task A_raw_payload_reaches_a_raw_payload_subscription_as_the_published_bytes()
     {
         await Publisher.PublishEventAsync(Pubsub, fixture.Raw, new Order("raw-1", 4), new Dictionary<string, string> { ["rawPayload"] = "true" }, Ct);
 
@@ -206,7 +206,7 @@ public sealed class PubSubTests(PubSubAppsFixture fixture) : IClassFixture<PubSu
     }
 
     [Fact]
-    public async Task A_published_event_reaches_the_Topic_attribute_endpoint()
+    public async Task A_published_event_reaches_the_topic_attribute_endpoint()
     {
         await Publisher.PublishEventAsync(Pubsub, PubSubAppsFixture.AttributeTopic, new Order("attributed-1", 5), Ct);
 
@@ -216,7 +216,7 @@ public sealed class PubSubTests(PubSubAppsFixture fixture) : IClassFixture<PubSu
     }
 
     [Fact]
-    public async Task The_sidecar_lists_what_MapSubscribeHandler_declared()
+    public async Task The_sidecar_lists_what_map_subscribe_handler_declared()
     {
         var metadata = await fixture.Subscriber.GetSidecarMetadataAsync();
 

@@ -25,7 +25,7 @@ public sealed class GrpcContractTests
 
     [Theory]
     [MemberData(nameof(OurFiles))]
-    public void ProtoFile_MatchesTheOfficialDescriptors(string fileName)
+    public void Proto_file_matches_the_official_descriptors(string fileName)
     {
         var ours = Descriptors(typeof(Grpc.Runtime.GetStateRequest).Assembly, "DaprPlatform.")[fileName];
         var official = Descriptors(typeof(global::Dapr.Client.Autogen.Grpc.v1.GetStateRequest).Assembly, "Dapr.")

@@ -24,7 +24,7 @@ public sealed class AccessControlListTests
         acl.IsAllowed(caller, ns, operation, verb, out _);
 
     [Fact]
-    public void NoAccessControl_IsNoList()
+    public void No_access_control_is_no_list()
     {
         Assert.Null(Acl(null));
     }
@@ -33,7 +33,7 @@ public sealed class AccessControlListTests
     [InlineData("allow", true)]
     [InlineData("deny", false)]
     [InlineData("Allow", true)]
-    public void CallerWithoutPolicy_GetsTheGlobalDefault(string action, bool allowed)
+    public void Caller_without_policy_gets_the_global_default(string action, bool allowed)
     {
         var acl = Acl(action, Policy("known", "allow"))!;
 
@@ -43,13 +43,13 @@ public sealed class AccessControlListTests
     }
 
     [Fact]
-    public void PoliciesWithoutGlobalDefault_DenyStrangers()
+    public void Policies_without_global_default_deny_strangers()
     {
         Assert.False(Allowed(Acl(null, Policy("known", "allow"))!, "stranger", "x"));
     }
 
     [Fact]
-    public void PolicyDefault_AppliesToUnlistedOperations()
+    public void Policy_default_applies_to_unlisted_operations()
     {
         var acl = Acl("deny", Policy("app1", "allow", Op("/admin", "deny", "*")))!;
 
@@ -69,7 +69,7 @@ public sealed class AccessControlListTests
     [InlineData("op3/a/b/c", "GET", true)]
     [InlineData("items-42", "GET", true)]
     [InlineData("other", "GET", false)]
-    public void Operations_MatchByPathWildcardsAndVerb(string operation, string verb, bool allowed)
+    public void Operations_match_by_path_wildcards_and_verb(string operation, string verb, bool allowed)
     {
         var acl = Acl("deny", Policy("app1", "deny",
             Op("/op1", "allow", "GET", "POST"),
@@ -81,7 +81,7 @@ public sealed class AccessControlListTests
     }
 
     [Fact]
-    public void Denial_NamesCallerOperationAndVerb()
+    public void Denial_names_caller_operation_and_verb()
     {
         var acl = Acl("deny")!;
 
@@ -90,7 +90,7 @@ public sealed class AccessControlListTests
     }
 
     [Fact]
-    public void PolicyWithoutNamespace_StopsStartUp()
+    public void Policy_without_namespace_stops_start_up()
     {
         var error = Assert.Throws<ResourceException>(() => Acl("deny", new AccessControlPolicy("app1", "allow", null, [])));
         Assert.Equal("spec.accessControl.policies[0].namespace", error.Field);

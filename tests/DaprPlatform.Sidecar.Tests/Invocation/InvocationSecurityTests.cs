@@ -85,7 +85,7 @@ public sealed class InvocationSecurityTests(InvocationSecurityFixture fixture) :
     [InlineData("PUT", "echo/open")]
     [InlineData("DELETE", "echo/open/below")]
     [InlineData("GET", "echo/ALLOWED/Upper")]
-    public async Task AllowedOperation_ReachesTheApp(string verb, string method)
+    public async Task Allowed_operation_reaches_the_app(string verb, string method)
     {
         using var response = await InvokeAsync(new HttpMethod(verb), method);
 
@@ -96,7 +96,7 @@ public sealed class InvocationSecurityTests(InvocationSecurityFixture fixture) :
     [InlineData("DELETE", "echo/allowed/x")]
     [InlineData("GET", "echo/secret")]
     [InlineData("GET", "echo")]
-    public async Task DeniedOperation_Is403_AndNeverReachesTheApp(string verb, string method)
+    public async Task Denied_operation_is_403_and_never_reaches_the_app(string verb, string method)
     {
         var before = fixture.App.Hits("/" + method);
 
@@ -111,7 +111,7 @@ public sealed class InvocationSecurityTests(InvocationSecurityFixture fixture) :
     }
 
     [Fact]
-    public async Task WithoutApiToken_TheInvocationIs401()
+    public async Task Without_api_token_the_invocation_is_401()
     {
         using var response = await InvokeAsync(HttpMethod.Get, "echo/allowed/no-token", withToken: false);
 
@@ -121,7 +121,7 @@ public sealed class InvocationSecurityTests(InvocationSecurityFixture fixture) :
     }
 
     [Fact]
-    public async Task WithoutApiToken_TheHeaderFormIs401Too()
+    public async Task Without_api_token_the_header_form_is_401_too()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "echo/allowed/header-form");
         request.Headers.TryAddWithoutValidation("dapr-app-id", fixture.CalleeId);
@@ -133,7 +133,7 @@ public sealed class InvocationSecurityTests(InvocationSecurityFixture fixture) :
     }
 
     [Fact]
-    public async Task WithApiToken_TheCallGoesThrough_AndTheTokenStaysWithTheSidecar()
+    public async Task With_api_token_the_call_goes_through_and_the_token_stays_with_the_sidecar()
     {
         using var response = await InvokeAsync(HttpMethod.Get, "echo/allowed/with-token");
 
@@ -144,7 +144,7 @@ public sealed class InvocationSecurityTests(InvocationSecurityFixture fixture) :
     [Theory]
     [InlineData("v1.0/healthz")]
     [InlineData("v1.0/healthz/outbound")]
-    public async Task HealthEndpoints_NeedNoApiToken(string path)
+    public async Task Health_endpoints_need_no_api_token(string path)
     {
         using var response = await fixture.Caller.HttpClient.GetAsync(path, Ct);
 

@@ -28,7 +28,7 @@ public sealed class InvocationTargetTests
     [InlineData("/v1.0/invoke/orders.prod/method/x", "orders.prod", "x")]
     [InlineData("/v1.0/invoke/orders/method/", "orders", "")]
     [InlineData("/v1.0/invoke/orders/method/method/inner", "orders", "method/inner")]
-    public void UrlForm_GivesAppIdAndCleanedMethod(string path, string appId, string method)
+    public void Url_form_gives_app_id_and_cleaned_method(string path, string appId, string method)
     {
         Assert.Equal(new InvocationTarget(appId, method, ByUrl: true), Find(path));
     }
@@ -39,13 +39,13 @@ public sealed class InvocationTargetTests
     [InlineData("/v1.0/state/store/key")]
     [InlineData("/v1.0-alpha1/invoke/orders/method/x")]
     [InlineData("/")]
-    public void NoAppId_IsNull(string path)
+    public void No_app_id_is_null(string path)
     {
         Assert.Null(Find(path));
     }
 
     [Fact]
-    public void Header_TakesTheWholePath_AndIsRemoved()
+    public void Header_takes_the_whole_path_and_is_removed()
     {
         var headers = new HeaderDictionary { ["dapr-app-id"] = "checkout", ["x-other"] = "kept" };
 
@@ -57,7 +57,7 @@ public sealed class InvocationTargetTests
     }
 
     [Fact]
-    public void Header_WinsOverBasicAuth()
+    public void Header_wins_over_basic_auth()
     {
         Assert.Equal("fromheader", Find("/a", ("dapr-app-id", "fromheader"), ("Authorization", Basic("dapr-app-id", "frombasic")))?.AppId);
     }
@@ -65,7 +65,7 @@ public sealed class InvocationTargetTests
     [Theory]
     [InlineData("dapr-app-id")]
     [InlineData("Dapr-App-Id")]
-    public void BasicAuth_UserDaprAppId_NamesTheApp(string user)
+    public void Basic_auth_user_dapr_app_id_names_the_app(string user)
     {
         Assert.Equal(new InvocationTarget("cart", "items/3"), Find("/items//3/", ("Authorization", Basic(user, "cart"))));
     }
@@ -74,7 +74,7 @@ public sealed class InvocationTargetTests
     [InlineData("someone:cart")]
     [InlineData("dapr-app-id:cart:extra")]
     [InlineData("not-base64!")]
-    public void OtherBasicAuth_IsNotAnAppId(string credentials)
+    public void Other_basic_auth_is_not_an_app_id(string credentials)
     {
         var value = credentials == "not-base64!" ? "Basic not-base64!" : "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials));
         Assert.Null(Find("/items", ("Authorization", value)));
@@ -88,7 +88,7 @@ public sealed class InvocationTargetTests
     [InlineData("../../a", "../../a")]
     [InlineData("a//b/./c/", "a/b/c")]
     [InlineData("a/..", ".")]
-    public void Clean_BehavesLikeGoPathClean(string path, string cleaned)
+    public void Clean_behaves_like_go_path_clean(string path, string cleaned)
     {
         Assert.Equal(cleaned, MethodPath.Clean(path));
     }
@@ -98,7 +98,7 @@ public sealed class InvocationTargetTests
     [InlineData("../../etc/passwd", "etc/passwd")]
     [InlineData("..", "")]
     [InlineData("a/../..", "")]
-    public void Normalize_NeverEscapesTheAppRoot(string method, string normalized)
+    public void Normalize_never_escapes_the_app_root(string method, string normalized)
     {
         Assert.True(MethodPath.TryNormalize(method, out var result, out _));
         Assert.Equal(normalized, result);
@@ -110,7 +110,7 @@ public sealed class InvocationTargetTests
     [InlineData("a\0b")]
     [InlineData("a\tb")]
     [InlineData("a\u007fb")]
-    public void Normalize_RefusesForbiddenCharacters(string method)
+    public void Normalize_refuses_forbidden_characters(string method)
     {
         Assert.False(MethodPath.TryNormalize(method, out _, out var problem));
         Assert.Contains("method contains", problem);
@@ -123,7 +123,7 @@ public sealed class InvocationTargetTests
     [InlineData("été", "%C3%A9t%C3%A9")]
     [InlineData("k=v;x:y@z!$&'()*+,", "k=v;x:y@z!$&'()*+,")]
     [InlineData("q?x#y", "q%3Fx%23y")]
-    public void Escape_KeepsPathCharacters_AndEncodesTheRest(string path, string escaped)
+    public void Escape_keeps_path_characters_and_encodes_the_rest(string path, string escaped)
     {
         Assert.Equal(escaped, MethodPath.Escape(path));
         Assert.Equal(path, InvocationTarget.PercentDecode(escaped));
@@ -133,7 +133,7 @@ public sealed class InvocationTargetTests
     [InlineData("%zz", "%zz")]
     [InlineData("50%", "50%")]
     [InlineData("a%2Fb", "a/b")]
-    public void PercentDecode_KeepsWhatIsNotAnEscape(string text, string decoded)
+    public void Percent_decode_keeps_what_is_not_an_escape(string text, string decoded)
     {
         Assert.Equal(decoded, InvocationTarget.PercentDecode(text));
     }
@@ -144,7 +144,7 @@ public sealed class InvocationTargetTests
     [InlineData("TRACE", true)]
     [InlineData("CONNECT", false)]
     [InlineData("PROPFIND", false)]
-    public void Verbs_AreDaprsHttpExtensionVerbs_WithoutConnect(string verb, bool supported)
+    public void Verbs_are_daprs_http_extension_verbs_without_connect(string verb, bool supported)
     {
         Assert.Equal(supported, InvocationVerbs.IsSupported(verb));
     }

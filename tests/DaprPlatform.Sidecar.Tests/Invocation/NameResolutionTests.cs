@@ -19,7 +19,7 @@ public sealed class NameResolutionTests : IDisposable
         new(appId, ns, "127.0.0.1", port, port + 1, port + 2, Environment.ProcessId, DateTimeOffset.UtcNow);
 
     [Fact]
-    public void Register_WritesAnEntryAtomically_AndUnregisterRemovesIt()
+    public void Register_writes_an_entry_atomically_and_unregister_removes_it()
     {
         var file = _registry.Register(Live("orders", 5000), "instance-1");
 
@@ -33,7 +33,7 @@ public sealed class NameResolutionTests : IDisposable
     }
 
     [Fact]
-    public void EntryOfAnExitedProcess_IsIgnored_AndDeleted()
+    public void Entry_of_an_exited_process_is_ignored_and_deleted()
     {
         using var exited = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
         exited.WaitForExit();
@@ -47,7 +47,7 @@ public sealed class NameResolutionTests : IDisposable
     }
 
     [Fact]
-    public void EntryOlderThanItsProcess_HasAReusedPid_AndIsStale()
+    public void Entry_older_than_its_process_has_a_reused_pid_and_is_stale()
     {
         using var sleeper = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
         try
@@ -66,7 +66,7 @@ public sealed class NameResolutionTests : IDisposable
     }
 
     [Fact]
-    public void GarbageFiles_AndHostileIds_AreNotEntries()
+    public void Garbage_files_and_hostile_ids_are_not_entries()
     {
         Directory.CreateDirectory(Path.Combine(_root, "orders"));
         File.WriteAllText(Path.Combine(_root, "orders", "broken.json"), "{not json");
@@ -77,7 +77,7 @@ public sealed class NameResolutionTests : IDisposable
     }
 
     [Fact]
-    public void Resolver_FindsOnlyTheNamespaceAsked()
+    public void Resolver_finds_only_the_namespace_asked()
     {
         _registry.Register(Live("orders", 5000, "prod"), "a");
         _registry.Register(Live("orders", 6000, "default"), "b");
@@ -90,7 +90,7 @@ public sealed class NameResolutionTests : IDisposable
     }
 
     [Fact]
-    public void Resolver_RotatesOverReplicas()
+    public void Resolver_rotates_over_replicas()
     {
         _registry.Register(Live("orders", 5000), "a");
         _registry.Register(Live("orders", 6000), "b");
@@ -104,7 +104,7 @@ public sealed class NameResolutionTests : IDisposable
     }
 
     [Fact]
-    public void Resolver_CachesBriefly_ButFindsANewAppAtOnce()
+    public void Resolver_caches_briefly_but_finds_a_new_app_at_once()
     {
         var clock = new ManualClock();
         var resolver = new NameResolver(_registry, clock);
@@ -121,7 +121,7 @@ public sealed class NameResolutionTests : IDisposable
     }
 
     [Fact]
-    public void Evict_DropsTheCachedInstances()
+    public void Evict_drops_the_cached_instances()
     {
         var resolver = new NameResolver(_registry, new ManualClock());
         var file = _registry.Register(Live("orders", 5000), "a");

@@ -13,7 +13,7 @@ public sealed class ReplicaTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Replicas_TakeTurns_UntilTheyLeave()
+    public async Task Replicas_take_turns_until_they_leave()
     {
         await using var sidecars = new InvocationSidecars();
         var replicaId = InvocationSidecars.UniqueId("replica");

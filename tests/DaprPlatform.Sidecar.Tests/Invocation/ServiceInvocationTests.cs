@@ -60,7 +60,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     [InlineData("DELETE")]
     [InlineData("PATCH")]
     [InlineData("OPTIONS")]
-    public async Task EveryVerb_ReachesTheApp_WithNestedPathAndQuery(string verb)
+    public async Task Every_verb_reaches_the_app_with_nested_path_and_query(string verb)
     {
         using var request = new HttpRequestMessage(new HttpMethod(verb), $"v1.0/invoke/{Callee}/method/echo/api/v1/{verb}?x=1&y=two%20words&x=3");
         if (verb is "POST" or "PUT" or "PATCH")
@@ -82,7 +82,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task Head_PassesStatusAndHeaders_WithoutBody()
+    public async Task Head_passes_status_and_headers_without_body()
     {
         using var request = new HttpRequestMessage(HttpMethod.Head, $"v1.0/invoke/{Callee}/method/echo/head");
         using var response = await Caller.SendAsync(request, Ct);
@@ -93,7 +93,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task MethodPath_IsCleaned_BeforeItReachesTheApp()
+    public async Task Method_path_is_cleaned_before_it_reaches_the_app()
     {
         var echo = Json(await Caller.GetStringAsync($"v1.0/invoke/{Callee}/method/echo//double///slashes/", Ct));
 
@@ -101,7 +101,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task EscapedCharacters_InTheMethod_ArriveEscaped()
+    public async Task Escaped_characters_in_the_method_arrive_escaped()
     {
         var echo = Json(await Caller.GetStringAsync($"v1.0/invoke/{Callee}/method/echo/a%20b/%C3%A9t%C3%A9/c%2Fd", Ct));
 
@@ -110,7 +110,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task Headers_TravelBothWays_ButHopByHopAndSidecarHeadersDoNot()
+    public async Task Headers_travel_both_ways_but_hop_by_hop_and_sidecar_headers_do_not()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"v1.0/invoke/{Callee}/method/echo/headers")
         {
@@ -140,7 +140,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task CallerAndCalleeIdentity_IsStampedBySidecars_NotTakenFromTheCaller()
+    public async Task Caller_and_callee_identity_is_stamped_by_sidecars_not_taken_from_the_caller()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"v1.0/invoke/{Callee}/method/echo/identity");
         request.Headers.TryAddWithoutValidation("dapr-caller-app-id", "spoofed");
@@ -165,7 +165,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     [InlineData(409)]
     [InlineData(500)]
     [InlineData(503)]
-    public async Task AppStatus_AndBody_ArePassedBackVerbatim(int status)
+    public async Task App_status_and_body_are_passed_back_verbatim(int status)
     {
         using var response = await Caller.GetAsync($"v1.0/invoke/{Callee}/method/status/{status}", Ct);
 
@@ -176,7 +176,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task AppIdHeader_MakesTheWholePathTheMethod_AndIsNotForwarded()
+    public async Task App_id_header_makes_the_whole_path_the_method_and_is_not_forwarded()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "echo/checkout/100?q=1") { Content = new StringContent("order") };
         request.Headers.TryAddWithoutValidation("dapr-app-id", Callee);
@@ -191,7 +191,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task AppIdHeader_WinsOverTheUrlForm()
+    public async Task App_id_header_wins_over_the_url_form()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "v1.0/invoke/nosuchapp/method/x");
         request.Headers.TryAddWithoutValidation("dapr-app-id", Callee);
@@ -205,7 +205,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task BasicAuth_WithUserDaprAppId_NamesTheApp()
+    public async Task Basic_auth_with_user_dapr_app_id_names_the_app()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "echo/basic/form");
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"DAPR-APP-ID:{Callee}")));
@@ -217,7 +217,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task NamespacedAppId_ReachesTheAppInThatNamespace()
+    public async Task Namespaced_app_id_reaches_the_app_in_that_namespace()
     {
         var echo = Json(await Caller.GetStringAsync($"v1.0/invoke/{Callee}.default/method/echo/namespaced", Ct));
         Assert.Equal("/echo/namespaced", echo.GetProperty("target").GetString());
@@ -228,7 +228,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task UnknownApp_Is500_CouldNotFindService()
+    public async Task Unknown_app_is_500_could_not_find_service()
     {
         using var response = await Caller.GetAsync("v1.0/invoke/nosuchapp/method/anything", Ct);
 
@@ -237,7 +237,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task NoAppIdAnywhere_Is404()
+    public async Task No_app_id_anywhere_is_404()
     {
         using var response = await Caller.GetAsync("some/unknown/route", Ct);
 
@@ -246,7 +246,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task EmptyMethod_Is400()
+    public async Task Empty_method_is_400()
     {
         using var response = await Caller.GetAsync($"v1.0/invoke/{Callee}/method/", Ct);
 
@@ -255,7 +255,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task UnsupportedVerb_IsRefused()
+    public async Task Unsupported_verb_is_refused()
     {
         using var request = new HttpRequestMessage(new HttpMethod("PROPFIND"), $"v1.0/invoke/{Callee}/method/echo");
         using var response = await Caller.SendAsync(request, Ct);
@@ -267,7 +267,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task Traceparent_KeepsTheTraceId_WithANewSpan_AndTracestatePasses()
+    public async Task Traceparent_keeps_the_trace_id_with_a_new_span_and_tracestate_passes()
     {
         const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         using var request = new HttpRequestMessage(HttpMethod.Get, $"v1.0/invoke/{Callee}/method/echo/traced");
@@ -286,7 +286,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task WithoutTraceparent_TheAppGetsANewTrace()
+    public async Task Without_traceparent_the_app_gets_a_new_trace()
     {
         await Caller.GetStringAsync($"v1.0/invoke/{Callee}/method/echo/untraced", Ct);
 
@@ -294,7 +294,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task CallingItsOwnAppId_GoesStraightToTheApp()
+    public async Task Calling_its_own_app_id_goes_straight_to_the_app()
     {
         var echo = Json(await fixture.Callee.HttpClient.GetStringAsync($"v1.0/invoke/{Callee}/method/echo/self", Ct));
 
@@ -306,7 +306,7 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task CallerWithoutApp_CannotCallItself()
+    public async Task Caller_without_app_cannot_call_itself()
     {
         using var response = await Caller.GetAsync($"v1.0/invoke/{fixture.CallerId}/method/x", Ct);
 

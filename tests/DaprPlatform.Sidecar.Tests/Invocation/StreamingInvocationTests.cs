@@ -21,7 +21,7 @@ public sealed class StreamingInvocationTests(ServiceInvocationFixture fixture)
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task LargeUpload_IsStreamedToTheApp_WhileTheClientIsStillSending(bool knownLength)
+    public async Task Large_upload_is_streamed_to_the_app_while_the_client_is_still_sending(bool knownLength)
     {
         var key = Guid.NewGuid().ToString("N");
         var appReceivedFirstMiB = fixture.App.Gate("upload-" + key).Task;
@@ -38,7 +38,7 @@ public sealed class StreamingInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task LargeDownload_IsStreamedBack_Intact()
+    public async Task Large_download_is_streamed_back_intact()
     {
         using var response = await fixture.Caller.HttpClient.GetAsync(
             $"v1.0/invoke/{fixture.CalleeId}/method/download/{TwentyMiB}", HttpCompletionOption.ResponseHeadersRead, Ct);
@@ -60,7 +60,7 @@ public sealed class StreamingInvocationTests(ServiceInvocationFixture fixture)
     }
 
     [Fact]
-    public async Task ServerSentEvents_ReachTheClient_AsTheAppWritesThem()
+    public async Task Server_sent_events_reach_the_client_as_the_app_writes_them()
     {
         var key = Guid.NewGuid().ToString("N");
         using var request = new HttpRequestMessage(HttpMethod.Get, $"v1.0/invoke/{fixture.CalleeId}/method/sse/{key}");

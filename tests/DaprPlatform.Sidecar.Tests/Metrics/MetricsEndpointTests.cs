@@ -23,7 +23,7 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
-    public async Task Metrics_CountRequestsInvocationsAndRetries()
+    public async Task Metrics_count_requests_invocations_and_retries()
     {
         await using var sidecars = new InvocationSidecars();
         using var resources = new ResourcesDirectory().AddFile("resiliency.yaml", """
@@ -77,7 +77,7 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
-    public async Task Metrics_CountGrpcCallsByMethodAndFinalStatus()
+    public async Task Metrics_count_grpc_calls_by_method_and_final_status()
     {
         var appId = InvocationSidecars.UniqueId("grpc-measured");
         using var resources = new ResourcesDirectory().AddInMemoryStateStore("memstore");
@@ -101,7 +101,7 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
-    public async Task Metrics_CountStateSecretAndPublishOperationsOfTheHttpApi_AsDaprdNamesThem()
+    public async Task Metrics_count_state_secret_and_publish_operations_of_the_http_api_as_daprd_names_them()
     {
         var appId = InvocationSidecars.UniqueId("components-measured");
         using var resources = new ResourcesDirectory()

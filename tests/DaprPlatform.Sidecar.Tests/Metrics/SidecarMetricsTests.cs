@@ -16,7 +16,7 @@ public sealed class SidecarMetricsTests
     private static string[] Lines(SidecarMetrics metrics) => metrics.RenderPrometheus().Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     [Fact]
-    public void Counters_RenderWithHelpTypeAndLabels()
+    public void Counters_render_with_help_type_and_labels()
     {
         var metrics = Metrics();
         metrics.RecordHttpServerRequest("GET", "/v1.0/state/store", 200, 3);
@@ -32,7 +32,7 @@ public sealed class SidecarMetricsTests
     }
 
     [Fact]
-    public void HttpServerMetrics_ManyMadeUpPaths_KeepABoundedNumberOfSeries_AndCountTheRestAsOverflow()
+    public void Http_server_metrics_many_made_up_paths_keep_a_bounded_number_of_series_and_count_the_rest_as_overflow()
     {
         var metrics = Metrics();
         const int requests = SeriesCells<(string, string, string, string), object>.MaxSeries + 3000;
@@ -52,7 +52,7 @@ public sealed class SidecarMetricsTests
     }
 
     [Fact]
-    public void HttpServerMetrics_LongMadeUpPaths_KeepABoundedAmountOfLabelText()
+    public void Http_server_metrics_long_made_up_paths_keep_a_bounded_amount_of_label_text()
     {
         var metrics = Metrics();
         var padding = new string('x', 8000);
@@ -68,7 +68,7 @@ public sealed class SidecarMetricsTests
     }
 
     [Fact]
-    public void Histograms_HaveCumulativeBuckets_SumAndCount()
+    public void Histograms_have_cumulative_buckets_sum_and_count()
     {
         var metrics = Metrics();
         foreach (var ms in new[] { 0.5, 1, 7, 7, 250_000 })
@@ -94,7 +94,7 @@ public sealed class SidecarMetricsTests
     [InlineData(PubSubDeliveryResult.Success, "success")]
     [InlineData(PubSubDeliveryResult.Retry, "retry")]
     [InlineData(PubSubDeliveryResult.Drop, "drop")]
-    public void Deliveries_AreCountedByComponentTopicAndResult(PubSubDeliveryResult result, string label)
+    public void Deliveries_are_counted_by_component_topic_and_result(PubSubDeliveryResult result, string label)
     {
         var metrics = Metrics();
         metrics.RecordDelivery("pubsub", "orders", result, 12);
@@ -106,7 +106,7 @@ public sealed class SidecarMetricsTests
     }
 
     [Fact]
-    public void ComponentOperations_AreCounted()
+    public void Component_operations_are_counted()
     {
         var metrics = Metrics();
         metrics.RecordPublish("pubsub", "orders", success: true, 2);
@@ -121,7 +121,7 @@ public sealed class SidecarMetricsTests
     }
 
     [Fact]
-    public void CircuitBreakerState_IsOneForTheCurrentStateOnly()
+    public void Circuit_breaker_state_is_one_for_the_current_state_only()
     {
         var metrics = Metrics();
         var target = new ResiliencyMetricTarget("res", "outbound", "app_orders");
@@ -138,7 +138,7 @@ public sealed class SidecarMetricsTests
     }
 
     [Fact]
-    public void LabelValues_AreEscaped()
+    public void Label_values_are_escaped()
     {
         var metrics = Metrics();
         metrics.RecordHttpServerRequest("GET", "/a\"b\\c\nd", 200, 1);
@@ -147,7 +147,7 @@ public sealed class SidecarMetricsTests
     }
 
     [Fact]
-    public void Disabled_RecordsNothing()
+    public void Disabled_records_nothing()
     {
         var metrics = Metrics(enabled: false);
         metrics.RecordHttpServerRequest("GET", "/", 200, 1);
@@ -157,7 +157,7 @@ public sealed class SidecarMetricsTests
     }
 
     [Fact]
-    public void ProcessFigures_AreRenderedWhenScraped()
+    public void Process_figures_are_rendered_when_scraped()
     {
         var metrics = Metrics();
         var before = Value(Lines(metrics), "dotnet_gc_allocated_bytes_total");
@@ -188,7 +188,7 @@ public sealed class SidecarMetricsTests
     [InlineData("/v1.0-beta1/workflows/dapr/abc/raiseEvent/approved", "/v1.0-beta1/workflows/dapr/{instanceId}/raiseEvent/{eventName}")]
     [InlineData("/v1.0-beta1/workflows/dapr/abc/terminate", "/v1.0-beta1/workflows/dapr/{instanceId}/terminate")]
     [InlineData("", "")]
-    public void PathLabel_DropsKeysAndIds_LikeDaprd(string path, string label)
+    public void Path_label_drops_keys_and_ids_like_daprd(string path, string label)
     {
         Assert.Equal(label, MetricsPathLabel.From(path));
     }

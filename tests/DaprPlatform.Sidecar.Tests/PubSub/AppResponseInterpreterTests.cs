@@ -29,7 +29,7 @@ public sealed class AppResponseInterpreterTests
     [InlineData("""{"status":"retry"}""")]
     [InlineData("""{"status":"UNKNOWN"}""")]
     [InlineData("""{"status":"SUCCESS","Status":"RETRY"}""")]
-    public void TwoHundred_WithRetryOrAnUnknownStatus_IsRetriable(string body)
+    public void Two_hundred_with_retry_or_an_unknown_status_is_retriable(string body)
     {
         var outcome = Interpret(200, body);
 
@@ -39,10 +39,10 @@ public sealed class AppResponseInterpreterTests
     }
 
     [Fact]
-    public void TwoHundred_WithDrop_IsDropped() => Assert.Equal(DeliveryStatus.Drop, Interpret(200, """{"status":"DROP"}""").Status);
+    public void Two_hundred_with_drop_is_dropped() => Assert.Equal(DeliveryStatus.Drop, Interpret(200, """{"status":"DROP"}""").Status);
 
     [Fact]
-    public void NotFound_IsDropped_WithItsStatus()
+    public void Not_found_is_dropped_with_its_status()
     {
         var outcome = Interpret(404, "no such route");
 
@@ -57,7 +57,7 @@ public sealed class AppResponseInterpreterTests
     [InlineData(400)]
     [InlineData(302)]
     [InlineData(100)]
-    public void AnyOtherStatus_IsRetriable_WithTheStatusForResiliency(int status)
+    public void Any_other_status_is_retriable_with_the_status_for_resiliency(int status)
     {
         var outcome = Interpret(status, """{"status":"SUCCESS"}""");
 

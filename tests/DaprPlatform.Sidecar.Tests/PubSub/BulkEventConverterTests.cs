@@ -21,7 +21,7 @@ public sealed class BulkEventConverterTests
     [InlineData("\"hello\"", "text/plain", "hello")]
     [InlineData("\"<a/>\"", "application/xml", "<a/>")]
     [InlineData("\"aGk=\"", "application/octet-stream", "hi")]
-    public void ConvertsByContentType(string eventJson, string contentType, string expected)
+    public void Converts_by_content_type(string eventJson, string contentType, string expected)
     {
         var (ok, bytes, _) = Convert(eventJson, contentType);
 
@@ -34,7 +34,7 @@ public sealed class BulkEventConverterTests
     [InlineData("1", "application/octet-stream")]
     [InlineData("\"x\"", null)]
     [InlineData("\"x\"", "image/png")]
-    public void MismatchedEvent_IsRefused(string eventJson, string? contentType)
+    public void Mismatched_event_is_refused(string eventJson, string? contentType)
     {
         var (ok, _, problem) = Convert(eventJson, contentType);
 
@@ -43,7 +43,7 @@ public sealed class BulkEventConverterTests
     }
 
     [Fact]
-    public void BinaryThatIsNotBase64_IsRefused()
+    public void Binary_that_is_not_base64_is_refused()
     {
         var (ok, _, problem) = Convert("\"not base64!\"", "application/octet-stream");
 
@@ -52,7 +52,7 @@ public sealed class BulkEventConverterTests
     }
 
     [Fact]
-    public void MissingJsonEvent_IsNull()
+    public void Missing_json_event_is_null()
     {
         Assert.True(BulkEventConverter.TryConvert(default, "application/json", out var bytes, out _));
         Assert.Equal("null", Encoding.UTF8.GetString(bytes));

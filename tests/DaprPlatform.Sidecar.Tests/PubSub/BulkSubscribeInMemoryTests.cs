@@ -21,7 +21,7 @@ public sealed class BulkSubscribeInMemoryTests
             expected);
 
     [Fact]
-    public async Task Event_IsPostedAsABulkEnvelope_AfterMaxAwaitDuration()
+    public async Task Event_is_posted_as_a_bulk_envelope_after_max_await_duration()
     {
         await using var node = await StartAsync($"[{BulkBatches.Subscription("orders", "/bulk-orders", 10, 400)}]", 1);
 
@@ -54,7 +54,7 @@ public sealed class BulkSubscribeInMemoryTests
     [InlineData("RETRY")]
     [InlineData(null)]
     [InlineData("UNKNOWN")]
-    public async Task EntryNotSucceeded_IsRedelivered_UntilTheAppSaysSuccess(string? firstStatus)
+    public async Task Entry_not_succeeded_is_redelivered_until_the_app_says_success(string? firstStatus)
     {
         await using var node = await StartAsync($"[{BulkBatches.Subscription("orders", "/bulk", 10, 50)}]", 1);
         var answered = 0;
@@ -71,7 +71,7 @@ public sealed class BulkSubscribeInMemoryTests
     }
 
     [Fact]
-    public async Task DropEntry_GoesToTheDeadLetterTopic_AndIsNotRedelivered()
+    public async Task Drop_entry_goes_to_the_dead_letter_topic_and_is_not_redelivered()
     {
         var subscriptions = $$"""
             [{{BulkBatches.Subscription("orders", "/bulk", 10, 50, deadLetterTopic: "orders-dead")}},
@@ -88,7 +88,7 @@ public sealed class BulkSubscribeInMemoryTests
     }
 
     [Fact]
-    public async Task RetriableAppStatus_RetriesEveryEntry()
+    public async Task Retriable_app_status_retries_every_entry()
     {
         await using var node = await StartAsync($"[{BulkBatches.Subscription("orders", "/bulk", 10, 50)}]", 1);
         var calls = 0;
@@ -102,7 +102,7 @@ public sealed class BulkSubscribeInMemoryTests
     }
 
     [Fact]
-    public async Task NotFound_DropsTheBatch_WithoutRedelivery()
+    public async Task Not_found_drops_the_batch_without_redelivery()
     {
         await using var node = await StartAsync($"[{BulkBatches.Subscription("orders", "/bulk", 10, 50)}]", 1);
         node.App.Decide = _ => new AppAnswer(404);
@@ -114,7 +114,7 @@ public sealed class BulkSubscribeInMemoryTests
     }
 
     [Fact]
-    public async Task RawPayloadEntry_CarriesTheBytesAsBase64()
+    public async Task Raw_payload_entry_carries_the_bytes_as_base64()
     {
         var subscription = """
             [{"pubsubname":"pubsub","topic":"raw","route":"/raw","metadata":{"rawPayload":"true"},
@@ -131,7 +131,7 @@ public sealed class BulkSubscribeInMemoryTests
     }
 
     [Fact]
-    public async Task DeclarativeBulkSubscription_IsDeliveredInBulk()
+    public async Task Declarative_bulk_subscription_is_delivered_in_bulk()
     {
         const string Yaml = """
             apiVersion: dapr.io/v2alpha1

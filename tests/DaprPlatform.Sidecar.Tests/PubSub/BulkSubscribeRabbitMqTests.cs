@@ -27,7 +27,7 @@ public sealed class BulkSubscribeRabbitMqTests(InfraFixture infra)
     }
 
     [Fact]
-    public async Task Messages_AreBatched_UpToMaxMessagesCount()
+    public async Task Messages_are_batched_up_to_max_messages_count()
     {
         var topic = infra.UniqueName("bulk");
         await using var node = await StartAsync($"[{BulkBatches.Subscription(topic, "/bulk", 3, 1500)}]", 1);
@@ -45,7 +45,7 @@ public sealed class BulkSubscribeRabbitMqTests(InfraFixture infra)
     }
 
     [Fact]
-    public async Task PerEntryStatuses_AckSuccessAndDrop_RedeliverRetryAndMissing()
+    public async Task Per_entry_statuses_ack_success_and_drop_redeliver_retry_and_missing()
     {
         var topic = infra.UniqueName("bulk");
         await using var node = await StartAsync($"[{BulkBatches.Subscription(topic, "/bulk", 4, 1500)}]", 1);
@@ -64,7 +64,7 @@ public sealed class BulkSubscribeRabbitMqTests(InfraFixture infra)
     }
 
     [Fact]
-    public async Task RetryAndDrop_GoToTheDeadLetterTopic()
+    public async Task Retry_and_drop_go_to_the_dead_letter_topic()
     {
         var topic = infra.UniqueName("bulk");
         var subscriptions = $$"""
@@ -85,7 +85,7 @@ public sealed class BulkSubscribeRabbitMqTests(InfraFixture infra)
     }
 
     [Fact]
-    public async Task SingleEventAnswer_IsNotABulkResponse_SoEveryEntryIsRetried()
+    public async Task Single_event_answer_is_not_a_bulk_response_so_every_entry_is_retried()
     {
         var topic = infra.UniqueName("bulk");
         await using var node = await StartAsync($"[{BulkBatches.Subscription(topic, "/bulk", 2, 1500)}]", 1);
@@ -100,7 +100,7 @@ public sealed class BulkSubscribeRabbitMqTests(InfraFixture infra)
     }
 
     [Fact]
-    public async Task FailedRequest_MakesEveryEntryRetriable()
+    public async Task Failed_request_makes_every_entry_retriable()
     {
         var topic = infra.UniqueName("bulk");
         await using var node = await StartAsync($"[{BulkBatches.Subscription(topic, "/bulk", 2, 1500)}]", 1);
@@ -115,7 +115,7 @@ public sealed class BulkSubscribeRabbitMqTests(InfraFixture infra)
     }
 
     [Fact]
-    public async Task RouteRules_AreEvaluatedPerEntry_OneRequestPerPath()
+    public async Task Route_rules_are_evaluated_per_entry_one_request_per_path()
     {
         var topic = infra.UniqueName("bulk");
         var subscription = $$$"""

@@ -13,7 +13,7 @@ public sealed class BulkSubscribeUnitTests
     private static PubSubMessage Message(int n) => new("t", Encoding.UTF8.GetBytes($$"""{"n":{{n}}}"""), null, new Dictionary<string, string>());
 
     [Fact]
-    public void Reader_ReadsStatuses_CaseInsensitively_LastAnswerWins()
+    public void Reader_reads_statuses_case_insensitively_last_answer_wins()
     {
         Assert.True(BulkAppResponseReader.TryRead(
             """{"Statuses":[{"EntryId":"a","STATUS":"SUCCESS"},{"entryId":"b","status":"DROP"},{"entryId":"a","status":"RETRY"}]} trailing"""u8,
@@ -29,21 +29,21 @@ public sealed class BulkSubscribeUnitTests
     [InlineData("""{"statuses":{"entryId":"a"}}""")]
     [InlineData("""{"statuses":[{"entryId":1,"status":"SUCCESS"}]}""")]
     [InlineData("""{"statuses":["a"]}""")]
-    public void Reader_RejectsWhatGoCannotDecode(string body) =>
+    public void Reader_rejects_what_go_cannot_decode(string body) =>
         Assert.False(BulkAppResponseReader.TryRead(Encoding.UTF8.GetBytes(body), out _));
 
     [Theory]
     [InlineData("{}")]
     [InlineData("""{"status":"SUCCESS"}""")]
     [InlineData("null")]
-    public void Reader_AcceptsAnAnswerWithoutStatuses_SoEveryEntryCountsAsMissing(string body)
+    public void Reader_accepts_an_answer_without_statuses_so_every_entry_counts_as_missing(string body)
     {
         Assert.True(BulkAppResponseReader.TryRead(Encoding.UTF8.GetBytes(body), out var statuses));
         Assert.Empty(statuses);
     }
 
     [Fact]
-    public async Task Batcher_DeliversAFullBatch_WithoutWaitingForTheWindow()
+    public async Task Batcher_delivers_a_full_batch_without_waiting_for_the_window()
     {
         var sizes = new List<int>();
         await using var batcher = new BulkMessageBatcher(new BulkSubscribeOptions(true, 3, 30_000), (batch, _) =>
@@ -65,7 +65,7 @@ public sealed class BulkSubscribeUnitTests
     }
 
     [Fact]
-    public async Task Batcher_DeliversAPartialBatch_WhenTheWindowCloses()
+    public async Task Batcher_delivers_a_partial_batch_when_the_window_closes()
     {
         await using var batcher = new BulkMessageBatcher(
             new BulkSubscribeOptions(true, 100, 300), (batch, _) => Task.FromResult(new Exception?[batch.Count]), TimeProvider.System);
@@ -77,7 +77,7 @@ public sealed class BulkSubscribeUnitTests
     }
 
     [Fact]
-    public async Task Batcher_CompletesEachMessage_WithItsEntrysOutcome()
+    public async Task Batcher_completes_each_message_with_its_entrys_outcome()
     {
         var retry = new PubSubDeliveryException("RETRY required");
         await using var batcher = new BulkMessageBatcher(new BulkSubscribeOptions(true, 2, 30_000), (batch, _) =>
@@ -91,7 +91,7 @@ public sealed class BulkSubscribeUnitTests
     }
 
     [Fact]
-    public async Task Batcher_FailsEveryMessage_WhenTheDeliveryFails()
+    public async Task Batcher_fails_every_message_when_the_delivery_fails()
     {
         await using var batcher = new BulkMessageBatcher(new BulkSubscribeOptions(true, 2, 30_000),
             (_, _) => Task.FromException<Exception?[]>(new InvalidOperationException("app unreachable")), TimeProvider.System);
@@ -105,7 +105,7 @@ public sealed class BulkSubscribeUnitTests
     }
 
     [Fact]
-    public async Task Batcher_UsesDaprsDefaults_WhenLimitsAreNotSet()
+    public async Task Batcher_uses_daprs_defaults_when_limits_are_not_set()
     {
         await using var batcher = new BulkMessageBatcher(new BulkSubscribeOptions(true, 0, 0), (b, _) => Task.FromResult(new Exception?[b.Count]), TimeProvider.System);
 
@@ -114,7 +114,7 @@ public sealed class BulkSubscribeUnitTests
     }
 
     [Fact]
-    public async Task Batcher_Stopping_LeavesWaitingMessagesUnacknowledged()
+    public async Task Batcher_stopping_leaves_waiting_messages_unacknowledged()
     {
         var batcher = new BulkMessageBatcher(new BulkSubscribeOptions(true, 10, 30_000), (b, _) => Task.FromResult(new Exception?[b.Count]), TimeProvider.System);
         var waiting = batcher.HandleAsync(Message(1), TestContext.Current.CancellationToken);
@@ -126,7 +126,7 @@ public sealed class BulkSubscribeUnitTests
     }
 
     [Fact]
-    public async Task Batcher_StoppingWhileABatchFills_LeavesItsMessagesUnacknowledged()
+    public async Task Batcher_stopping_while_a_batch_fills_leaves_its_messages_unacknowledged()
     {
         var delivered = 0;
         var batcher = new BulkMessageBatcher(
@@ -143,7 +143,7 @@ public sealed class BulkSubscribeUnitTests
     }
 
     [Fact]
-    public void DeclarativeSubscription_CarriesItsBulkLimits()
+    public void Declarative_subscription_carries_its_bulk_limits()
     {
         var dir = Directory.CreateTempSubdirectory("bulk-sub-").FullName;
         try

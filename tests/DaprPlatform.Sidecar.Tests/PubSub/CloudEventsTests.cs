@@ -23,7 +23,7 @@ public sealed class CloudEventsTests
     private static string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.GetString() : null;
 
     [Fact]
-    public void NewEnvelope_HasDaprsFields()
+    public void New_envelope_has_daprs_fields()
     {
         var ce = Create("""{"a":1}""", "application/json");
 
@@ -44,7 +44,7 @@ public sealed class CloudEventsTests
     }
 
     [Fact]
-    public void NewEnvelope_WritesKeysInGosSortedMapOrder()
+    public void New_envelope_writes_keys_in_gos_sorted_map_order()
     {
         var ce = Create("x", null);
 
@@ -53,7 +53,7 @@ public sealed class CloudEventsTests
     }
 
     [Fact]
-    public void Time_KeepsTheLocalOffset_AtSecondPrecision()
+    public void Time_keeps_the_local_offset_at_second_precision()
     {
         var ce = Create("x", null, now: new DateTimeOffset(2026, 3, 4, 5, 6, 7, 999, TimeSpan.FromHours(2)));
 
@@ -65,7 +65,7 @@ public sealed class CloudEventsTests
     [InlineData("", "text/plain")]
     [InlineData("text/plain; charset=utf-8", "text/plain; charset=utf-8")]
     [InlineData("application/xml", "application/xml")]
-    public void NonJsonContent_IsAString(string? contentType, string expectedContentType)
+    public void Non_json_content_is_a_string(string? contentType, string expectedContentType)
     {
         var ce = Create("""{"looks":"like json"}""", contentType);
 
@@ -76,7 +76,7 @@ public sealed class CloudEventsTests
     [Theory]
     [InlineData("application/json")]
     [InlineData("Application/JSON; charset=utf-8")]
-    public void JsonContent_IsEmbeddedAsJson(string contentType)
+    public void Json_content_is_embedded_as_json(string contentType)
     {
         var ce = Create("""[1, {"b": 12345678901234567890}]""", contentType);
 
@@ -86,7 +86,7 @@ public sealed class CloudEventsTests
     }
 
     [Fact]
-    public void JsonContent_ThatDoesNotParse_IsAString()
+    public void Json_content_that_does_not_parse_is_a_string()
     {
         var ce = Create("{not json", "application/json");
 
@@ -94,7 +94,7 @@ public sealed class CloudEventsTests
     }
 
     [Fact]
-    public void JsonContent_TakesTheFirstValue_AsGosDecoderDoes()
+    public void Json_content_takes_the_first_value_as_gos_decoder_does()
     {
         var ce = Create("""{"a":1} trailing""", "application/json");
 
@@ -104,7 +104,7 @@ public sealed class CloudEventsTests
     [Theory]
     [InlineData("application/octet-stream")]
     [InlineData("application/cloudevents+protobuf")]
-    public void BinaryContent_IsDataBase64(string contentType)
+    public void Binary_content_is_data_base64(string contentType)
     {
         var request = new CloudEventRequest("my-app", "orders", "pubsub", contentType, new byte[] { 0, 1, 2, 255 }, Trace);
         var ce = JsonDocument.Parse(CloudEvents.Create(request, NoMetadata, PubSubFeatures.None, Now)).RootElement;
@@ -114,7 +114,7 @@ public sealed class CloudEventsTests
     }
 
     [Fact]
-    public void Metadata_OverridesEnvelopeFields_WithoutRegardToCase()
+    public void Metadata_overrides_envelope_fields_without_regard_to_case()
     {
         var ce = Create("x", null, new Dictionary<string, string>
         {
@@ -137,7 +137,7 @@ public sealed class CloudEventsTests
     }
 
     [Fact]
-    public void TraceIdOverride_AloneSetsBothTraceFields()
+    public void Trace_id_override_alone_sets_both_trace_fields()
     {
         var ce = Create("x", null, new Dictionary<string, string> { ["cloudevent.traceid"] = "custom" });
 
@@ -146,7 +146,7 @@ public sealed class CloudEventsTests
     }
 
     [Fact]
-    public void CloudEventBody_IsAugmented_KeepingItsOwnFields()
+    public void Cloud_event_body_is_augmented_keeping_its_own_fields()
     {
         var ce = Create(
             """{"id":"own","source":"own-source","type":"own.type","specversion":"1.0","traceid":"own-trace","time":"2020-01-01T00:00:00Z","data":{"x":1},"topic":"other"}""",
@@ -168,7 +168,7 @@ public sealed class CloudEventsTests
     }
 
     [Fact]
-    public void CloudEventBody_GetsDefaultsForMissingOrNullFields()
+    public void Cloud_event_body_gets_defaults_for_missing_or_null_fields()
     {
         var ce = Create("""{"id":"own","source":null,"data":"d"}""", "application/cloudevents+json");
 
@@ -186,7 +186,7 @@ public sealed class CloudEventsTests
     [InlineData("\"text\"")]
     [InlineData("{broken")]
     [InlineData("")]
-    public void CloudEventBody_ThatIsNotAnObject_IsRefused(string body)
+    public void Cloud_event_body_that_is_not_an_object_is_refused(string body)
     {
         var request = new CloudEventRequest("my-app", "orders", "pubsub", "application/cloudevents+json", Encoding.UTF8.GetBytes(body), Trace);
 
@@ -197,7 +197,7 @@ public sealed class CloudEventsTests
     [InlineData("ttlInSeconds", "90", "2026-03-04T05:07:37Z")]
     [InlineData("TTLINSECONDS", "90", "2026-03-04T05:07:37Z")]
     [InlineData("ttl", "2m", "2026-03-04T05:08:07Z")]
-    public void Ttl_AddsExpiration_WhenTheComponentCannotExpireMessages(string key, string value, string expected)
+    public void Ttl_adds_expiration_when_the_component_cannot_expire_messages(string key, string value, string expected)
     {
         var metadata = new Dictionary<string, string> { [key] = value };
 
@@ -208,7 +208,7 @@ public sealed class CloudEventsTests
     [Theory]
     [InlineData("abc")]
     [InlineData("-5")]
-    public void InvalidTtl_IsIgnored(string value)
+    public void Invalid_ttl_is_ignored(string value)
     {
         var ce = Create("x", null, new Dictionary<string, string> { ["ttlInSeconds"] = value });
 
@@ -216,7 +216,7 @@ public sealed class CloudEventsTests
     }
 
     [Fact]
-    public void Ttl_OnACloudEventBody_ReplacesItsExpiration()
+    public void Ttl_on_a_cloud_event_body_replaces_its_expiration()
     {
         var ce = Create("""{"id":"x","expiration":"2000-01-01T00:00:00Z"}""", "application/cloudevents+json", new Dictionary<string, string> { ["ttlInSeconds"] = "1" });
 
@@ -225,7 +225,7 @@ public sealed class CloudEventsTests
     }
 
     [Fact]
-    public void FromRawPayload_WrapsTheBytes_WithTheMessagesTraceFields()
+    public void From_raw_payload_wraps_the_bytes_with_the_messages_trace_fields()
     {
         var ce = JsonDocument.Parse(CloudEvents.FromRawPayload(
             "raw"u8, "orders", "pubsub", new Dictionary<string, string> { ["traceparent"] = "tp", ["tracestate"] = "ts" })).RootElement;
@@ -251,7 +251,7 @@ public sealed class CloudEventsTests
     [InlineData("""{"expiration":"not a time"}""", false)]
     [InlineData("""{"expiration":5}""", false)]
     [InlineData("""{}""", false)]
-    public void HasExpired_ComparesTheRfc3339Expiration(string json, bool expired)
+    public void Has_expired_compares_the_rfc3339_expiration(string json, bool expired)
     {
         Assert.Equal(expired, CloudEvents.HasExpired(JsonDocument.Parse(json).RootElement, Now));
     }

@@ -91,7 +91,7 @@ public sealed class InMemoryDeliveryTests(InMemoryDeliveryFixture fixture) : ICl
     private SubscriberApp App => fixture.App;
 
     [Fact]
-    public async Task Publish_DeliversTheCloudEvent_WithDaprsHeaders_AndTheAppToken()
+    public async Task Publish_delivers_the_cloud_event_with_daprs_headers_and_the_app_token()
     {
         await Sidecar.PublishOkAsync("pubsub", "orders", """{"orderId":42}""");
 
@@ -113,7 +113,7 @@ public sealed class InMemoryDeliveryTests(InMemoryDeliveryFixture fixture) : ICl
     [InlineData(100, false)]
     [InlineData(100_000, false)]
     [InlineData(3_000, true)]
-    public async Task PublishedData_ArrivesWhole_WhateverItsSizeAndFraming(int length, bool chunked)
+    public async Task Published_data_arrives_whole_whatever_its_size_and_framing(int length, bool chunked)
     {
         var marker = Guid.NewGuid().ToString();
         var json = $$"""{"marker":"{{marker}}","fill":"{{new string('x', length)}}"}""";
@@ -138,7 +138,7 @@ public sealed class InMemoryDeliveryTests(InMemoryDeliveryFixture fixture) : ICl
     }
 
     [Fact]
-    public void SubscribeCall_CarriesJsonContentType_AppId_AndTheAppToken()
+    public void Subscribe_call_carries_json_content_type_app_id_and_the_app_token()
     {
         var request = Assert.Single(App.SubscribeRequests);
         Assert.Equal("application/json", request["content-type"]);
@@ -147,7 +147,7 @@ public sealed class InMemoryDeliveryTests(InMemoryDeliveryFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task Metadata_ListsEffectiveSubscriptions_WithTypeRulesAndDeadLetterTopic()
+    public async Task Metadata_lists_effective_subscriptions_with_type_rules_and_dead_letter_topic()
     {
         var subscriptions = (await Sidecar.MetadataAsync()).GetProperty("subscriptions").EnumerateArray().ToList();
 
@@ -168,7 +168,7 @@ public sealed class InMemoryDeliveryTests(InMemoryDeliveryFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task RouteRules_PickTheFirstMatch_ElseTheDefault()
+    public async Task Route_rules_pick_the_first_match_else_the_default()
     {
         await Sidecar.PublishOkAsync("pubsub", "widgets", """{"kind":"gadget"}""", query: "?metadata.cloudevent.type=widget");
         await Sidecar.PublishOkAsync("pubsub", "widgets", """{"kind":"gadget","n":2}""");
@@ -180,7 +180,7 @@ public sealed class InMemoryDeliveryTests(InMemoryDeliveryFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task EventMatchingNoRule_IsDropped_AndTheNextMatchingOneIsDelivered()
+    public async Task Event_matching_no_rule_is_dropped_and_the_next_matching_one_is_delivered()
     {
         await Sidecar.PublishOkAsync("pubsub", "filtered", """{"n":1}""", query: "?metadata.cloudevent.type=skip");
         await Sidecar.PublishOkAsync("pubsub", "filtered", """{"n":2}""", query: "?metadata.cloudevent.type=keep");
@@ -191,7 +191,7 @@ public sealed class InMemoryDeliveryTests(InMemoryDeliveryFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task RawPayload_IsPublishedAsIs_AndWrappedForTheApp()
+    public async Task Raw_payload_is_published_as_is_and_wrapped_for_the_app()
     {
         await Sidecar.PublishOkAsync("pubsub", "raw", "not a cloud event", "text/plain", "?metadata.rawPayload=true");
 
@@ -207,7 +207,7 @@ public sealed class InMemoryDeliveryTests(InMemoryDeliveryFixture fixture) : ICl
     [Theory]
     [InlineData(200, """{"status":"DROP"}""")]
     [InlineData(404, null)]
-    public async Task DroppedEvent_GoesToTheDeadLetterTopic(int status, string? body)
+    public async Task Dropped_event_goes_to_the_dead_letter_topic(int status, string? body)
     {
         var marker = Guid.NewGuid().ToString();
         App.Decide = e => e.Path == "/answers" && e.Body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(marker)) >= 0
@@ -224,7 +224,7 @@ public sealed class InMemoryDeliveryTests(InMemoryDeliveryFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task ExpiredEvent_IsNotDelivered()
+    public async Task Expired_event_is_not_delivered()
     {
         var marker = Guid.NewGuid().ToString();
         var expired = $$$"""{"id":"{{{marker}}}","specversion":"1.0","source":"test","type":"t","expiration":"2001-01-01T00:00:00Z","data":{}}""";
@@ -237,7 +237,7 @@ public sealed class InMemoryDeliveryTests(InMemoryDeliveryFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task TopicWithSlashes_IsPublishedAndDelivered()
+    public async Task Topic_with_slashes_is_published_and_delivered()
     {
         await Sidecar.PublishOkAsync("pubsub", "nested/topic/name", "\"hello\"");
 
@@ -247,7 +247,7 @@ public sealed class InMemoryDeliveryTests(InMemoryDeliveryFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task DeclarativeSubscription_IsDelivered_AndTheAppsOwnReplacesAnother()
+    public async Task Declarative_subscription_is_delivered_and_the_apps_own_replaces_another()
     {
         await Sidecar.PublishOkAsync("pubsub", "declared", """{"d":1}""");
         await Sidecar.PublishOkAsync("pubsub", "both", """{"b":1}""");
@@ -258,7 +258,7 @@ public sealed class InMemoryDeliveryTests(InMemoryDeliveryFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task IncomingTraceparent_ContinuesIntoTheEventAndTheDelivery()
+    public async Task Incoming_traceparent_continues_into_the_event_and_the_delivery()
     {
         const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         using var response = await Sidecar.PublishAsync(
@@ -279,7 +279,7 @@ public sealed class InMemoryDeliveryTests(InMemoryDeliveryFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task CloudEventBody_IsAugmented_NotWrapped()
+    public async Task Cloud_event_body_is_augmented_not_wrapped()
     {
         await Sidecar.PublishOkAsync(
             "pubsub", "ce", """{"id":"my-id","source":"my-source","type":"my.type","specversion":"1.0","data":{"x":1}}""", "application/cloudevents+json");
@@ -296,7 +296,7 @@ public sealed class InMemoryDeliveryTests(InMemoryDeliveryFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task BulkPublish_DeliversEveryEntry_WithItsOwnContentType()
+    public async Task Bulk_publish_delivers_every_entry_with_its_own_content_type()
     {
         using var response = await Sidecar.BulkPublishAsync("pubsub", "bulk", """
             [

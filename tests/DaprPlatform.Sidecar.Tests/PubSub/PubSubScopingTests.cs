@@ -14,7 +14,7 @@ public sealed class PubSubScopingTests
             appId);
 
     [Fact]
-    public void NoScoping_AllowsEverything()
+    public void No_scoping_allows_everything()
     {
         var s = Scoping("app");
 
@@ -23,7 +23,7 @@ public sealed class PubSubScopingTests
     }
 
     [Fact]
-    public void AppScopes_LimitTheListedApp_Only()
+    public void App_scopes_limit_the_listed_app_only()
     {
         var s = Scoping("app1", ("publishingScopes", "app1=t1,t2; app2=t3"), ("subscriptionScopes", "app2=t1"));
 
@@ -34,19 +34,19 @@ public sealed class PubSubScopingTests
     }
 
     [Fact]
-    public void AppListedWithNoTopics_MayUseNone()
+    public void App_listed_with_no_topics_may_use_none()
     {
         Assert.False(Scoping("app1", ("publishingScopes", "app1=")).CanPublish("t1"));
     }
 
     [Fact]
-    public void AppListedWithoutEquals_IsIgnored()
+    public void App_listed_without_equals_is_ignored()
     {
         Assert.True(Scoping("app1", ("publishingScopes", "app1")).CanPublish("t1"));
     }
 
     [Fact]
-    public void SeveralEntriesForOneApp_AreMerged()
+    public void Several_entries_for_one_app_are_merged()
     {
         var s = Scoping("app1", ("publishingScopes", "app1=a;app1=b"));
 
@@ -56,7 +56,7 @@ public sealed class PubSubScopingTests
     }
 
     [Fact]
-    public void AllowedTopics_RefuseOthers_EvenWhenTheAppScopeListsThem()
+    public void Allowed_topics_refuse_others_even_when_the_app_scope_lists_them()
     {
         var s = Scoping("app1", ("allowedTopics", "a,b"), ("PublishingScopes", "app1=a,c"));
 
@@ -68,7 +68,7 @@ public sealed class PubSubScopingTests
     }
 
     [Fact]
-    public void ProtectedTopics_NeedAnExplicitScope()
+    public void Protected_topics_need_an_explicit_scope()
     {
         var s = Scoping("app1", ("protectedTopics", "secret"), ("subscriptionScopes", "app1=secret"));
 

@@ -44,7 +44,7 @@ public sealed class PublishApiTests(PublishApiFixture fixture) : IClassFixture<P
     [Theory]
     [InlineData("POST")]
     [InlineData("PUT")]
-    public async Task Publish_Answers204_WithAnEmptyBody(string method)
+    public async Task Publish_answers_204_with_an_empty_body(string method)
     {
         using var response = await Sidecar.PublishAsync("pubsub", "orders", """{"a":1}""", method: method);
 
@@ -55,7 +55,7 @@ public sealed class PublishApiTests(PublishApiFixture fixture) : IClassFixture<P
     [Theory]
     [InlineData("")]
     [InlineData("?metadata.rawPayload=true")]
-    public async Task ABodyDeclaredLargerThanTheLimit_Is413_BeforeItIsRead(string query)
+    public async Task A_body_declared_larger_than_the_limit_is_413_before_it_is_read(string query)
     {
         // Only the headers are sent: the declared length (just above the largest array .NET can make) is refused
         // from the header alone, without a buffer being made for it first.
@@ -81,7 +81,7 @@ public sealed class PublishApiTests(PublishApiFixture fixture) : IClassFixture<P
     }
 
     [Fact]
-    public async Task UnknownPubSub_Is404_PubSubNotFound()
+    public async Task Unknown_pub_sub_is_404_pub_sub_not_found()
     {
         using var response = await Sidecar.PublishAsync("nosuch", "orders", "{}");
 
@@ -90,7 +90,7 @@ public sealed class PublishApiTests(PublishApiFixture fixture) : IClassFixture<P
     }
 
     [Fact]
-    public async Task EmptyTopic_Is404_TopicNameEmpty()
+    public async Task Empty_topic_is_404_topic_name_empty()
     {
         using var response = await Sidecar.PublishAsync("pubsub", "", "{}");
 
@@ -98,7 +98,7 @@ public sealed class PublishApiTests(PublishApiFixture fixture) : IClassFixture<P
     }
 
     [Fact]
-    public async Task TopicOutsideThePublishingScope_Is403_Forbidden()
+    public async Task Topic_outside_the_publishing_scope_is_403_forbidden()
     {
         using var denied = await Sidecar.PublishAsync("scoped", "secret", "{}");
         using var allowed = await Sidecar.PublishAsync("scoped", "allowed", "{}");
@@ -109,7 +109,7 @@ public sealed class PublishApiTests(PublishApiFixture fixture) : IClassFixture<P
     }
 
     [Fact]
-    public async Task InvalidRawPayloadMetadata_Is400_RequestMetadata()
+    public async Task Invalid_raw_payload_metadata_is_400_request_metadata()
     {
         using var response = await Sidecar.PublishAsync("pubsub", "orders", "{}", query: "?metadata.rawPayload=maybe");
 
@@ -119,7 +119,7 @@ public sealed class PublishApiTests(PublishApiFixture fixture) : IClassFixture<P
     [Theory]
     [InlineData("[1,2]")]
     [InlineData("not json")]
-    public async Task CloudEventContentType_WithABodyThatIsNoObject_Is500_CloudEventCreation(string body)
+    public async Task Cloud_event_content_type_with_a_body_that_is_no_object_is_500_cloud_event_creation(string body)
     {
         using var response = await Sidecar.PublishAsync("pubsub", "orders", body, "application/cloudevents+json");
 
@@ -129,7 +129,7 @@ public sealed class PublishApiTests(PublishApiFixture fixture) : IClassFixture<P
     [Theory]
     [InlineData("v1.0-alpha1")]
     [InlineData("v1.0")]
-    public async Task BulkPublish_Answers204(string version)
+    public async Task Bulk_publish_answers_204(string version)
     {
         using var response = await Sidecar.BulkPublishAsync(
             "pubsub", "orders", """[{"entryId":"a","event":{"x":1},"contentType":"application/json"},{"entryId":"b","event":"hi","contentType":"text/plain"}]""", version);
@@ -140,7 +140,7 @@ public sealed class PublishApiTests(PublishApiFixture fixture) : IClassFixture<P
     [Theory]
     [InlineData("""[{"entryId":"a","event":1,"contentType":"application/json"},{"entryId":"a","event":2,"contentType":"application/json"}]""")]
     [InlineData("""[{"event":1,"contentType":"application/json"}]""")]
-    public async Task BulkPublish_WithADuplicateOrMissingEntryId_Is400(string body)
+    public async Task Bulk_publish_with_a_duplicate_or_missing_entry_id_is_400(string body)
     {
         using var response = await Sidecar.BulkPublishAsync("pubsub", "orders", body);
 
@@ -152,7 +152,7 @@ public sealed class PublishApiTests(PublishApiFixture fixture) : IClassFixture<P
     [InlineData("""[{"entryId":"a","event":{"x":1},"contentType":"text/plain"}]""")]
     [InlineData("""[{"entryId":"a","event":"not base64!","contentType":"application/octet-stream"}]""")]
     [InlineData("""[{"entryId":"a","event":{"x":1}}]""")]
-    public async Task BulkPublish_WithAnEventThatDoesNotFitItsContentType_Is400(string body)
+    public async Task Bulk_publish_with_an_event_that_does_not_fit_its_content_type_is_400(string body)
     {
         using var response = await Sidecar.BulkPublishAsync("pubsub", "orders", body);
 
@@ -163,7 +163,7 @@ public sealed class PublishApiTests(PublishApiFixture fixture) : IClassFixture<P
     [InlineData("{}")]
     [InlineData("[{\"entryId\":5}]")]
     [InlineData("nope")]
-    public async Task BulkPublish_WithAMalformedBody_Is400(string body)
+    public async Task Bulk_publish_with_a_malformed_body_is_400(string body)
     {
         using var response = await Sidecar.BulkPublishAsync("pubsub", "orders", body);
 
@@ -171,7 +171,7 @@ public sealed class PublishApiTests(PublishApiFixture fixture) : IClassFixture<P
     }
 
     [Fact]
-    public async Task BulkPublish_Errors_AsSinglePublishDoes()
+    public async Task Bulk_publish_errors_as_single_publish_does()
     {
         using var notFound = await Sidecar.BulkPublishAsync("nosuch", "orders", "[]");
         using var forbidden = await Sidecar.BulkPublishAsync("scoped", "secret", """[{"entryId":"a","event":1,"contentType":"application/json"}]""");
@@ -181,7 +181,7 @@ public sealed class PublishApiTests(PublishApiFixture fixture) : IClassFixture<P
     }
 
     [Fact]
-    public async Task NoPubSubConfigured_Is400_NotConfigured()
+    public async Task No_pub_sub_configured_is_400_not_configured()
     {
         using var resources = new ResourcesDirectory().AddInMemoryStateStore();
         await using var sidecar = await SidecarProcess.StartAsync(new SidecarProcessOptions { AppId = "no-pubsub", ResourcesPaths = [resources.Path] }, TestContext.Current.CancellationToken);
@@ -192,7 +192,7 @@ public sealed class PublishApiTests(PublishApiFixture fixture) : IClassFixture<P
     }
 
     [Fact]
-    public async Task Metadata_ListsNoSubscriptions_WithoutAnApp()
+    public async Task Metadata_lists_no_subscriptions_without_an_app()
     {
         var metadata = await Sidecar.MetadataAsync();
 

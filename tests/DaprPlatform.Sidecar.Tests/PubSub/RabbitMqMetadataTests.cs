@@ -12,7 +12,7 @@ public sealed class RabbitMqMetadataTests
         RabbitMqMetadata.Parse(new ComponentMetadata(values, "pubsub.yaml"), appId);
 
     [Fact]
-    public void Defaults_AreTheComponentsCodeDefaults()
+    public void Defaults_are_the_components_code_defaults()
     {
         var m = Parse(new() { ["connectionString"] = "amqp://guest:guest@rabbit:5672" });
 
@@ -34,7 +34,7 @@ public sealed class RabbitMqMetadataTests
     }
 
     [Fact]
-    public void Values_AreRead_WithoutRegardToCase()
+    public void Values_are_read_without_regard_to_case()
     {
         var m = Parse(new()
         {
@@ -62,7 +62,7 @@ public sealed class RabbitMqMetadataTests
     }
 
     [Fact]
-    public void HostnameAndCredentials_BuildTheUrl()
+    public void Hostname_and_credentials_build_the_url()
     {
         var m = Parse(new() { ["hostname"] = "rabbit:5673", ["username"] = "u", ["password"] = "p@ss", ["protocol"] = "amqp" });
 
@@ -72,7 +72,7 @@ public sealed class RabbitMqMetadataTests
     }
 
     [Fact]
-    public void DeprecatedHost_IsTheConnectionString() =>
+    public void Deprecated_host_is_the_connection_string() =>
         Assert.Equal("old-host", Parse(new() { ["host"] = "amqp://old-host" }).ConnectionUri.Host);
 
     [Theory]
@@ -83,7 +83,7 @@ public sealed class RabbitMqMetadataTests
     [InlineData("ttlInSeconds", "abc")]
     [InlineData("concurrencyMode", "both")]
     [InlineData("durable", "maybe")]
-    public void InvalidValues_FailNamingTheField(string field, string value)
+    public void Invalid_values_fail_naming_the_field(string field, string value)
     {
         var values = new Dictionary<string, string> { ["connectionString"] = "amqp://rabbit", [field] = value };
 
@@ -93,7 +93,7 @@ public sealed class RabbitMqMetadataTests
     }
 
     [Fact]
-    public void ProtocolThatContradictsTheConnectionString_IsRefused()
+    public void Protocol_that_contradicts_the_connection_string_is_refused()
     {
         var error = Assert.Throws<ResourceException>(() => Parse(new() { ["connectionString"] = "amqp://rabbit", ["protocol"] = "amqps" }));
 
@@ -101,7 +101,7 @@ public sealed class RabbitMqMetadataTests
     }
 
     [Fact]
-    public void InvalidConnectionString_IsNotRepeatedInTheError()
+    public void Invalid_connection_string_is_not_repeated_in_the_error()
     {
         var error = Assert.Throws<ResourceException>(() => Parse(new() { ["connectionString"] = "ftp://user:secret@rabbit" }));
 
@@ -109,7 +109,7 @@ public sealed class RabbitMqMetadataTests
     }
 
     [Fact]
-    public void Topology_DefaultQueue_IsClassic_BoundWithTheEmptyKey()
+    public void Topology_default_queue_is_classic_bound_with_the_empty_key()
     {
         var t = RabbitMqQueueTopology.Create(Parse(new() { ["connectionString"] = "amqp://r" }), "orders", "app-orders", new Dictionary<string, string>());
 
@@ -122,7 +122,7 @@ public sealed class RabbitMqMetadataTests
     }
 
     [Fact]
-    public void Topology_WithDeadLetteringAndSubscriptionArguments()
+    public void Topology_with_dead_lettering_and_subscription_arguments()
     {
         var component = Parse(new() { ["connectionString"] = "amqp://r", ["enableDeadLetter"] = "true", ["maxLen"] = "10", ["maxLenBytes"] = "999" });
         var t = RabbitMqQueueTopology.Create(component, "orders", "q", new Dictionary<string, string>
@@ -149,7 +149,7 @@ public sealed class RabbitMqMetadataTests
     [InlineData("queueType", "stream")]
     [InlineData("maxPriority", "high")]
     [InlineData("maxLen", "-1")]
-    public void Topology_RefusesInvalidSubscriptionMetadata(string key, string value) =>
+    public void Topology_refuses_invalid_subscription_metadata(string key, string value) =>
         Assert.Throws<ArgumentException>(() => RabbitMqQueueTopology.Create(
             Parse(new() { ["connectionString"] = "amqp://r" }), "t", "q", new Dictionary<string, string> { [key] = value }));
 }

@@ -27,7 +27,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Publish_IsDelivered_OverAnExchangePerTopic_AndAQueuePerApp()
+    public async Task Publish_is_delivered_over_an_exchange_per_topic_and_a_queue_per_app()
     {
         var (appId, topic) = Names();
         await using var node = await StartNodeAsync(appId, Subscription(topic, "/orders"), 1, appToken: "rabbit-app-token");
@@ -53,7 +53,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Publish_SetsTheComponentsAmqpProperties_AndLeavesTtlToTheBroker()
+    public async Task Publish_sets_the_components_amqp_properties_and_leaves_ttl_to_the_broker()
     {
         var (appId, topic) = Names();
         await using var node = await StartNodeAsync(appId, null, 0, new() { ["deliveryMode"] = "2", ["ttlInSeconds"] = "30" });
@@ -83,7 +83,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task EnableDeadLetter_DeclaresDlxAndDlq_AndANackedMessageEndsInTheDlq()
+    public async Task Enable_dead_letter_declares_dlx_and_dlq_and_a_nacked_message_ends_in_the_dlq()
     {
         var (appId, topic) = Names();
         await using var node = await StartNodeAsync(appId, Subscription(topic, "/orders"), 1, new() { ["enableDeadLetter"] = "true" });
@@ -107,7 +107,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RequeueInFailure_RedeliversAfterRetryAndAFailingStatus_UntilTheAppSucceeds()
+    public async Task Requeue_in_failure_redelivers_after_retry_and_a_failing_status_until_the_app_succeeds()
     {
         var (appId, topic) = Names();
         await using var node = await StartNodeAsync(appId, Subscription(topic, "/orders"), 1, new() { ["requeueInFailure"] = "true" });
@@ -130,7 +130,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     [InlineData(404, null)]
     [InlineData(200, """{"status":"RETRY"}""")]
     [InlineData(503, null)]
-    public async Task FailedEvent_GoesToTheDeadLetterTopic_AndIsAcknowledged(int status, string? body)
+    public async Task Failed_event_goes_to_the_dead_letter_topic_and_is_acknowledged(int status, string? body)
     {
         var (appId, topic) = Names();
         var deadTopic = topic + "-dead";
@@ -152,7 +152,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ExpiredEvent_SkipsTheApp_AndGoesToTheDeadLetterTopic()
+    public async Task Expired_event_skips_the_app_and_goes_to_the_dead_letter_topic()
     {
         var (appId, topic) = Names();
         var deadTopic = topic + "-dead";
@@ -171,7 +171,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     [Theory]
     [InlineData("500", 3)]
     [InlineData("503", 1)]
-    public async Task InboundRetryPolicy_RetriesTheMatchingStatuses_BeforeTheBrokerHearsOfIt(string retriedStatuses, int expectedDeliveries)
+    public async Task Inbound_retry_policy_retries_the_matching_statuses_before_the_broker_hears_of_it(string retriedStatuses, int expectedDeliveries)
     {
         var (appId, topic) = Names();
         var resiliency = $$"""
@@ -209,7 +209,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PublishMessagePropertiesToMetadata_ReachesTheAppAsHeaders()
+    public async Task Publish_message_properties_to_metadata_reaches_the_app_as_headers()
     {
         var (appId, topic) = Names();
         await using var node = await StartNodeAsync(appId, Subscription(topic, "/orders"), 1, new() { ["publishMessagePropertiesToMetadata"] = "true" });
@@ -225,7 +225,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BrokerRefusingThePublish_Is500_AndBulkPublishListsEveryFailedEntry()
+    public async Task Broker_refusing_the_publish_is_500_and_bulk_publish_lists_every_failed_entry()
     {
         var (appId, topic) = Names();
         await using var node = await StartNodeAsync(appId, null, 0);
@@ -258,7 +258,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     [InlineData(null, null, 2)]
     [InlineData("concurrencyMode", "single", 1)]
     [InlineData("prefetchCount", "1", 1)]
-    public async Task DeliveriesInFlight_AreBoundedBy_ConcurrencyModeAndPrefetch(string? key, string? value, int inFlight)
+    public async Task Deliveries_in_flight_are_bounded_by_concurrency_mode_and_prefetch(string? key, string? value, int inFlight)
     {
         var (appId, topic) = Names();
         var metadata = key is null ? null : new Dictionary<string, string> { [key] = value! };
@@ -277,7 +277,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AutoAck_AcknowledgesOnDelivery_SoAFailureIsNotRedelivered()
+    public async Task Auto_ack_acknowledges_on_delivery_so_a_failure_is_not_redelivered()
     {
         var (appId, topic) = Names();
         await using var node = await StartNodeAsync(appId, Subscription(topic, "/orders"), 1, new() { ["autoAck"] = "true", ["requeueInFailure"] = "true" });
@@ -290,7 +290,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TwoSidecarsOfOneApp_ShareTheQueue_AsCompetingConsumers()
+    public async Task Two_sidecars_of_one_app_share_the_queue_as_competing_consumers()
     {
         var (appId, topic) = Names();
         await using var first = await StartNodeAsync(appId, Subscription(topic, "/orders"), 1);
@@ -312,7 +312,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TwoApps_EachGetEveryMessage()
+    public async Task Two_apps_each_get_every_message()
     {
         var (appId, topic) = Names();
         await using var one = await StartNodeAsync(appId + "-a", Subscription(topic, "/orders"), 1);
@@ -336,7 +336,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MessageInFlight_WhenTheSidecarDies_IsRedeliveredToTheNextOne()
+    public async Task Message_in_flight_when_the_sidecar_dies_is_redelivered_to_the_next_one()
     {
         var (appId, topic) = Names();
         var queue = $"{appId}-{topic}";
@@ -369,7 +369,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LostConnection_IsReestablished_AndTheSubscriptionResumes()
+    public async Task Lost_connection_is_reestablished_and_the_subscription_resumes()
     {
         var (appId, topic) = Names();
         await using var proxy = new TcpProxy(infra.AmqpPort);
@@ -388,7 +388,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeletedQueue_IsDeclaredAgain_AndConsumed()
+    public async Task Deleted_queue_is_declared_again_and_consumed()
     {
         var (appId, topic) = Names();
         await using var node = await StartNodeAsync(appId, Subscription(topic, "/orders"), 1, new() { ["reconnectWaitSeconds"] = "1" });
@@ -405,7 +405,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SubscriptionMetadata_NamesTheQueue_AndSetsItsArguments()
+    public async Task Subscription_metadata_names_the_queue_and_sets_its_arguments()
     {
         var (appId, topic) = Names();
         var queue = appId + "-custom-queue";
@@ -435,7 +435,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     [Theory]
     [InlineData("true", 500)]
     [InlineData("false", 204)]
-    public async Task PublisherConfirm_TurnsABrokerNackIntoAFailedPublish(string publisherConfirm, int secondPublishStatus)
+    public async Task Publisher_confirm_turns_a_broker_nack_into_a_failed_publish(string publisherConfirm, int secondPublishStatus)
     {
         var (appId, topic) = Names();
         await using var node = await StartNodeAsync(appId, null, 0, new() { ["publisherConfirm"] = publisherConfirm });
@@ -465,7 +465,7 @@ public sealed class RabbitMqPubSubTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UnreachableBroker_FailsTheSidecarsStart()
+    public async Task Unreachable_broker_fails_the_sidecars_start()
     {
         var closedPort = FreePort.Get();
         using var resources = new ResourcesDirectory()

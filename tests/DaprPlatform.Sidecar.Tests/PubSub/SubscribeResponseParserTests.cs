@@ -10,7 +10,7 @@ public sealed class SubscribeResponseParserTests
     private static IReadOnlyList<AppSubscription> Parse(string json) => SubscribeResponseParser.Parse(Encoding.UTF8.GetBytes(json), out _);
 
     [Fact]
-    public void V1Form_WithTheDotNetSdksCamelCaseKeys()
+    public void V1_form_with_the_dot_net_sdks_camel_case_keys()
     {
         var s = Assert.Single(Parse("""
             [{"pubsubName":"pubsub","topic":"orders","route":"orders","deadLetterTopic":"poison","metadata":{"rawPayload":"true"},
@@ -29,7 +29,7 @@ public sealed class SubscribeResponseParserTests
     }
 
     [Fact]
-    public void V2Form_RulesInOrder_ThenTheDefault_WhichWinsOverRoute()
+    public void V2_form_rules_in_order_then_the_default_which_wins_over_route()
     {
         var s = Assert.Single(Parse("""
             [{"PUBSUBNAME":"pubsub","Topic":"t","route":"/ignored","routes":{"rules":[
@@ -46,7 +46,7 @@ public sealed class SubscribeResponseParserTests
     }
 
     [Fact]
-    public void RulesWithoutDefault_FallBackToRoute()
+    public void Rules_without_default_fall_back_to_route()
     {
         var s = Assert.Single(Parse("""[{"pubsubname":"p","topic":"t","route":"/r","routes":{"rules":[{"match":"event.type == \"a\"","path":"/a"}]}}]"""));
 
@@ -54,7 +54,7 @@ public sealed class SubscribeResponseParserTests
     }
 
     [Fact]
-    public void ItemWithoutAnyRoute_IsLeftOut_AndReported()
+    public void Item_without_any_route_is_left_out_and_reported()
     {
         var subscriptions = SubscribeResponseParser.Parse(
             Encoding.UTF8.GetBytes("""[{"pubsubname":"p","topic":"none"},{"pubsubname":"p","topic":"ok","route":"/ok"}]"""), out var withoutRoutes);
@@ -68,7 +68,7 @@ public sealed class SubscribeResponseParserTests
     [InlineData("  ")]
     [InlineData("null")]
     [InlineData("[]")]
-    public void EmptyAnswers_MeanNoSubscriptions(string body) => Assert.Empty(Parse(body));
+    public void Empty_answers_mean_no_subscriptions(string body) => Assert.Empty(Parse(body));
 
     [Theory]
     [InlineData("{}")]
@@ -79,5 +79,5 @@ public sealed class SubscribeResponseParserTests
     [InlineData("""[{"pubsubname":"p","topic":"t","routes":{"rules":[{"match":"event.type ==","path":"/a"}]}}]""")]
     [InlineData("""[{"pubsubname":"p","topic":"t","routes":{"rules":{}}}]""")]
     [InlineData("""[{"pubsubname":"p","topic":"t","route":"/r","bulkSubscribe":{"enabled":"yes"}}]""")]
-    public void MalformedAnswers_FailTheWholeList(string body) => Assert.Throws<FormatException>(() => Parse(body));
+    public void Malformed_answers_fail_the_whole_list(string body) => Assert.Throws<FormatException>(() => Parse(body));
 }

@@ -41,7 +41,7 @@ public sealed class SubscriptionDeliveryHandlerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RetriableAnswers_AreRetriedByTheInboundPolicy_UntilTheAppSucceeds()
+    public async Task Retriable_answers_are_retried_by_the_inbound_policy_until_the_app_succeeds()
     {
         var answers = new Queue<AppAnswer>([AppAnswer.Retry, new AppAnswer(500), AppAnswer.Success]);
         _app.Decide = _ => answers.Dequeue();
@@ -54,7 +54,7 @@ public sealed class SubscriptionDeliveryHandlerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PolicyGivingUp_WithADeadLetterTopic_PublishesTheOriginalThere_AndAcknowledges()
+    public async Task Policy_giving_up_with_a_dead_letter_topic_publishes_the_original_there_and_acknowledges()
     {
         _app.Decide = _ => AppAnswer.Retry;
         var dead = await CaptureAsync("poison");
@@ -69,7 +69,7 @@ public sealed class SubscriptionDeliveryHandlerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PolicyGivingUp_WithoutADeadLetterTopic_Throws_WithTheAppsStatus()
+    public async Task Policy_giving_up_without_a_dead_letter_topic_throws_with_the_apps_status()
     {
         _app.Decide = _ => new AppAnswer(503, "busy");
 
@@ -81,7 +81,7 @@ public sealed class SubscriptionDeliveryHandlerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UnreachableApp_IsRetriable()
+    public async Task Unreachable_app_is_retriable()
     {
         using var deadChannel = new AppChannel(new SidecarOptions { AppId = "handler-tests", AppPort = FreePort.Get() });
         var handler = Handler(new RetryingResiliency(attempts: 2), channel: deadChannel);
@@ -92,7 +92,7 @@ public sealed class SubscriptionDeliveryHandlerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Drop_WithoutADeadLetterTopic_IsAcknowledged_WithoutRetry()
+    public async Task Drop_without_a_dead_letter_topic_is_acknowledged_without_retry()
     {
         _app.Decide = _ => AppAnswer.Drop;
 
@@ -102,7 +102,7 @@ public sealed class SubscriptionDeliveryHandlerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Drop_WhoseDeadLetterPublishFails_IsNotAcknowledged()
+    public async Task Drop_whose_dead_letter_publish_fails_is_not_acknowledged()
     {
         _app.Decide = _ => AppAnswer.Drop;
         // Scoping forbids this app to publish to the dead-letter topic, so forwarding fails.
@@ -112,7 +112,7 @@ public sealed class SubscriptionDeliveryHandlerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PayloadThatIsNoCloudEvent_GoesToTheDeadLetterTopic_WithoutReachingTheApp()
+    public async Task Payload_that_is_no_cloud_event_goes_to_the_dead_letter_topic_without_reaching_the_app()
     {
         var dead = await CaptureAsync("poison");
         var notJson = new PubSubMessage("orders", Encoding.UTF8.GetBytes("not json"), null, new Dictionary<string, string>());
@@ -125,7 +125,7 @@ public sealed class SubscriptionDeliveryHandlerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Stopping_WhileTheAppHasNotAnswered_NeitherDeadLettersNorCompletes()
+    public async Task Stopping_while_the_app_has_not_answered_neither_dead_letters_nor_completes()
     {
         _app.Decide = _ => null;
         var dead = await CaptureAsync("poison");

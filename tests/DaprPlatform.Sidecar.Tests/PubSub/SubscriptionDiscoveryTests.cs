@@ -13,7 +13,7 @@ public sealed class SubscriptionDiscoveryTests
     [InlineData(500, AppSubscriptions)]
     [InlineData(200, "{not a list")]
     [InlineData(200, """[{"pubsubname":"pubsub","topic":"t","routes":{"rules":[{"match":"event.type ==","path":"/x"}]}}]""")]
-    public async Task AnAnswerThatIsNoList_MeansNoProgrammaticSubscriptions_ButDeclarativeOnesStillWork(int status, string body)
+    public async Task An_answer_that_is_no_list_means_no_programmatic_subscriptions_but_declarative_ones_still_work(int status, string body)
     {
         await using var app = await SubscriberApp.StartAsync(body, status);
         using var resources = new ResourcesDirectory()

@@ -11,7 +11,7 @@ public sealed class SubscriptionSetTests
         new(pubsub, topic, [new SubscriptionRule(null, path)], null, new Dictionary<string, string>(), null, type);
 
     [Fact]
-    public void ProgrammaticReplacesDeclarative_ForTheSameTopic_AndTheFirstDeclarativeWins()
+    public void Programmatic_replaces_declarative_for_the_same_topic_and_the_first_declarative_wins()
     {
         var merged = SubscriptionSet.Merge(
             [Sub("p", "a", "/decl-a", SubscriptionTypes.Declarative), Sub("p", "a", "/decl-a2", SubscriptionTypes.Declarative),
@@ -24,7 +24,7 @@ public sealed class SubscriptionSetTests
     }
 
     [Fact]
-    public void FromResource_KeepsRulesThenTheDefault()
+    public void From_resource_keeps_rules_then_the_default()
     {
         var resource = new SubscriptionResource(
             "s", null, "pubsub", "orders", [new RouteRule("event.type == \"x\"", "/x")], "/default", "dead",
@@ -41,7 +41,7 @@ public sealed class SubscriptionSetTests
     }
 
     [Fact]
-    public void FindRoute_TakesTheFirstMatchingRule()
+    public void Find_route_takes_the_first_matching_rule()
     {
         var s = new AppSubscription(
             "p", "t",

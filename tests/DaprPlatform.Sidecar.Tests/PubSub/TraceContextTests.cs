@@ -8,7 +8,7 @@ public sealed class TraceContextTests
     private const string Incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
     [Fact]
-    public void ChildOfAnIncomingTrace_KeepsTraceIdAndFlags_WithANewSpan()
+    public void Child_of_an_incoming_trace_keeps_trace_id_and_flags_with_a_new_span()
     {
         var child = TraceContext.ChildOf(Incoming, "a=b", 0);
 
@@ -32,7 +32,7 @@ public sealed class TraceContextTests
     [InlineData("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01x")]
     [InlineData("00_4bf92f3577b34da6a3ce929d0e0e4736_00f067aa0ba902b7_01")]
     [InlineData("0g-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]
-    public void WithoutAValidIncomingTrace_StartsANewOne(string? incoming)
+    public void Without_a_valid_incoming_trace_starts_a_new_one(string? incoming)
     {
         var fresh = TraceContext.ChildOf(incoming, "ignored", 1);
 
@@ -46,7 +46,7 @@ public sealed class TraceContextTests
     [Theory]
     [InlineData(" 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01 ")]
     [InlineData("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-future")]
-    public void SurroundingSpaceAndFieldsOfLaterVersionsAreAccepted(string incoming)
+    public void Surrounding_space_and_fields_of_later_versions_are_accepted(string incoming)
     {
         var child = TraceContext.ChildOf(incoming, null, 0);
 
@@ -55,7 +55,7 @@ public sealed class TraceContextTests
     }
 
     [Fact]
-    public void ANewTrace_HasRandomNonZeroIds()
+    public void A_new_trace_has_random_non_zero_ids()
     {
         var first = TraceContext.ChildOf(null, null, 0).TraceParent;
         var second = TraceContext.ChildOf(null, null, 0).TraceParent;

@@ -23,7 +23,7 @@ public sealed class CircuitBreakerTests
     private static void Succeed(CircuitBreaker breaker) => breaker.Exit(breaker.Enter(), success: true);
 
     [Fact]
-    public void Trips_WhenTheExpressionHolds_AndRejectsWhileOpen()
+    public void Trips_when_the_expression_holds_and_rejects_while_open()
     {
         var breaker = Breaker();
         Fail(breaker);
@@ -40,7 +40,7 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
-    public void Success_ResetsConsecutiveFailures()
+    public void Success_resets_consecutive_failures()
     {
         var breaker = Breaker();
         Fail(breaker);
@@ -53,7 +53,7 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
-    public void AfterTheTimeout_HalfOpenLetsMaxRequestsThrough_AndSuccessesClose()
+    public void After_the_timeout_half_open_lets_max_requests_through_and_successes_close()
     {
         var breaker = Breaker(trip: "consecutiveFailures >= 1", maxRequests: 2);
         Fail(breaker);
@@ -75,7 +75,7 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
-    public void FailureWhileHalfOpen_OpensAgain()
+    public void Failure_while_half_open_opens_again()
     {
         var breaker = Breaker(trip: "consecutiveFailures >= 1");
         Fail(breaker);
@@ -87,7 +87,7 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
-    public void ResultsOfAnOlderGeneration_AreIgnored()
+    public void Results_of_an_older_generation_are_ignored()
     {
         var breaker = Breaker(trip: "consecutiveFailures >= 1");
         var started = breaker.Enter();
@@ -102,7 +102,7 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
-    public void Interval_ClearsCountsWhileClosed()
+    public void Interval_clears_counts_while_closed()
     {
         var breaker = Breaker(trip: "totalFailures >= 3", interval: "10s");
         Fail(breaker);
@@ -119,7 +119,7 @@ public sealed class CircuitBreakerTests
     [Theory]
     [InlineData("requests > 3 && totalFailures >= 2")]
     [InlineData("consecutiveFailures > 1 || totalSuccesses > 100")]
-    public void TripExpressions_SeeAllCounts(string trip)
+    public void Trip_expressions_see_all_counts(string trip)
     {
         var breaker = Breaker(trip: trip);
         Succeed(breaker);

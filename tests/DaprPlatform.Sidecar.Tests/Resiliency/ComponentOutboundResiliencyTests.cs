@@ -140,7 +140,7 @@ public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliency
     private HttpClient Http => fixture.Sidecar.HttpClient;
 
     [Fact]
-    public async Task RetryPolicy_RidesOutABackendOutage()
+    public async Task Retry_policy_rides_out_a_backend_outage()
     {
         var proxy = fixture.Proxy(ComponentOutboundResiliencyFixture.Retried);
         var key = NewKey();
@@ -153,7 +153,7 @@ public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliency
     }
 
     [Fact]
-    public async Task WithoutAPolicy_TheSameOutage_Answers500()
+    public async Task Without_a_policy_the_same_outage_answers_500()
     {
         var proxy = fixture.Proxy(ComponentOutboundResiliencyFixture.Unprotected);
         proxy.Refusing = true;
@@ -173,7 +173,7 @@ public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliency
     }
 
     [Fact]
-    public async Task TimeoutPolicy_EndsAStalledCall_Quickly()
+    public async Task Timeout_policy_ends_a_stalled_call_quickly()
     {
         var proxy = fixture.Proxy(ComponentOutboundResiliencyFixture.Bounded);
         var key = NewKey();
@@ -205,7 +205,7 @@ public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliency
     }
 
     [Fact]
-    public async Task ETagMismatch_IsNotRetried_EvenWithARetryPolicy()
+    public async Task Etag_mismatch_is_not_retried_even_with_a_retry_policy()
     {
         var store = ComponentOutboundResiliencyFixture.ETagged;
         var key = NewKey();
@@ -228,7 +228,7 @@ public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliency
     }
 
     [Fact]
-    public async Task CircuitBreaker_OpensAfterConsecutiveFailures_AndClosesWhenTheBackendIsBack()
+    public async Task Circuit_breaker_opens_after_consecutive_failures_and_closes_when_the_backend_is_back()
     {
         var store = ComponentOutboundResiliencyFixture.Guarded;
         var proxy = fixture.Proxy(store);
@@ -278,7 +278,7 @@ public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliency
     }
 
     [Fact]
-    public async Task PublishRetryPolicy_RidesOutABrokerOutage()
+    public async Task Publish_retry_policy_rides_out_a_broker_outage()
     {
         var pubsub = ComponentOutboundResiliencyFixture.RetriedPubSub;
         var proxy = fixture.Proxy(pubsub);
@@ -296,7 +296,7 @@ public sealed class ComponentOutboundResiliencyTests(ComponentOutboundResiliency
     }
 
     [Fact]
-    public async Task PublishWithoutAPolicy_TheSameOutage_Answers500()
+    public async Task Publish_without_a_policy_the_same_outage_answers_500()
     {
         var pubsub = ComponentOutboundResiliencyFixture.UnprotectedPubSub;
         var proxy = fixture.Proxy(pubsub);

@@ -74,7 +74,7 @@ public sealed class InvocationResiliencyTests(InvocationResiliencyFixture fixtur
     private string Method(string path) => $"v1.0/invoke/{fixture.CalleeId}/method/{path}";
 
     [Fact]
-    public async Task FailingTwice_ThenSucceeding_IsRetried_WithTheSameBody()
+    public async Task Failing_twice_then_succeeding_is_retried_with_the_same_body()
     {
         var key = Guid.NewGuid().ToString("N");
 
@@ -86,7 +86,7 @@ public sealed class InvocationResiliencyTests(InvocationResiliencyFixture fixtur
     }
 
     [Fact]
-    public async Task StatusOutsideMatching_IsNotRetried()
+    public async Task Status_outside_matching_is_not_retried()
     {
         var key = Guid.NewGuid().ToString("N");
 
@@ -98,7 +98,7 @@ public sealed class InvocationResiliencyTests(InvocationResiliencyFixture fixtur
     }
 
     [Fact]
-    public async Task RetriesExhausted_TheLastResponseIsPassedBack()
+    public async Task Retries_exhausted_the_last_response_is_passed_back()
     {
         var key = Guid.NewGuid().ToString("N");
 
@@ -111,7 +111,7 @@ public sealed class InvocationResiliencyTests(InvocationResiliencyFixture fixtur
     }
 
     [Fact]
-    public async Task SlowApp_TimesOutEachAttempt_ThenFails()
+    public async Task Slow_app_times_out_each_attempt_then_fails()
     {
         var started = Stopwatch.StartNew();
 
@@ -126,7 +126,7 @@ public sealed class InvocationResiliencyTests(InvocationResiliencyFixture fixtur
     }
 
     [Fact]
-    public async Task RepeatedFailures_OpenTheCircuit_ForThatEndpointOnly()
+    public async Task Repeated_failures_open_the_circuit_for_that_endpoint_only()
     {
         using (var first = await Caller.GetAsync(Method("status/502"), Ct))
         {

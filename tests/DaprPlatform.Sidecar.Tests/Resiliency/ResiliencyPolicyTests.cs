@@ -23,7 +23,7 @@ public sealed class ResiliencyPolicyTests
     }
 
     [Fact]
-    public async Task Retry_RunsUntilSuccess()
+    public async Task Retry_runs_until_success()
     {
         var policy = new ResiliencyPolicy(null, Retries(3), null, TimeProvider.System);
         var attempts = 0;
@@ -35,7 +35,7 @@ public sealed class ResiliencyPolicyTests
     }
 
     [Fact]
-    public async Task Retry_GivesUpAfterMaxRetries_WithTheLastFailure()
+    public async Task Retry_gives_up_after_max_retries_with_the_last_failure()
     {
         var policy = new ResiliencyPolicy(null, Retries(2), null, TimeProvider.System);
         var attempts = 0;
@@ -47,7 +47,7 @@ public sealed class ResiliencyPolicyTests
     }
 
     [Fact]
-    public async Task Retry_SkipsCodesOutsideMatching_AndPermanentFailures()
+    public async Task Retry_skips_codes_outside_matching_and_permanent_failures()
     {
         var policy = new ResiliencyPolicy(null, Retries(5, "500-599"), null, TimeProvider.System);
         var attempts = 0;
@@ -65,7 +65,7 @@ public sealed class ResiliencyPolicyTests
     }
 
     [Fact]
-    public async Task Timeout_AbandonsTheAttempt_AndCancelsItsToken()
+    public async Task Timeout_abandons_the_attempt_and_cancels_its_token()
     {
         var policy = new ResiliencyPolicy(TimeSpan.FromMilliseconds(100), null, null, TimeProvider.System);
         var cancelled = new TaskCompletionSource();
@@ -82,7 +82,7 @@ public sealed class ResiliencyPolicyTests
     }
 
     [Fact]
-    public async Task Timeout_AppliesToEachAttempt_AndTimeoutsAreRetried()
+    public async Task Timeout_applies_to_each_attempt_and_timeouts_are_retried()
     {
         var policy = new ResiliencyPolicy(TimeSpan.FromMilliseconds(100), Retries(3), null, TimeProvider.System);
         var attempts = 0;
@@ -101,7 +101,7 @@ public sealed class ResiliencyPolicyTests
     }
 
     [Fact]
-    public async Task OpenCircuit_StopsRetrying_AndRejectsLaterCalls()
+    public async Task Open_circuit_stops_retrying_and_rejects_later_calls()
     {
         var template = new CircuitBreakerTemplate { Name = "cb", Trip = RouteExpression.Parse("consecutiveFailures >= 2"), Timeout = TimeSpan.FromMinutes(1) };
         var breaker = new CircuitBreaker("cb", template, TimeProvider.System);
@@ -118,7 +118,7 @@ public sealed class ResiliencyPolicyTests
     }
 
     [Fact]
-    public async Task CallerCancellation_StopsRetrying()
+    public async Task Caller_cancellation_stops_retrying()
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var policy = new ResiliencyPolicy(null, new RetryPolicy { Name = "slow", Duration = TimeSpan.FromSeconds(30), MaxRetries = -1 }, null, TimeProvider.System);

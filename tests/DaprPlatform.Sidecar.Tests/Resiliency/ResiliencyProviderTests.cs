@@ -35,7 +35,7 @@ public sealed class ResiliencyProviderTests
     private static ResiliencyPolicy Policy(IResiliencyPolicy policy) => Assert.IsType<ResiliencyPolicy>(policy);
 
     [Fact]
-    public void WithoutResources_EverythingRunsOnce()
+    public void Without_resources_everything_runs_once()
     {
         var provider = Provider();
 
@@ -46,7 +46,7 @@ public sealed class ResiliencyProviderTests
     }
 
     [Fact]
-    public void AppTarget_GetsItsNamedPolicies()
+    public void App_target_gets_its_named_policies()
     {
         var provider = Provider(Resource(
             timeouts: new() { ["fast"] = TimeSpan.FromSeconds(2) },
@@ -63,7 +63,7 @@ public sealed class ResiliencyProviderTests
     }
 
     [Fact]
-    public void InlineDuration_IsATimeout()
+    public void Inline_duration_is_a_timeout()
     {
         var provider = Provider(Resource(apps: new() { ["orders"] = new TargetPolicyNames("750ms", null, null) }));
 
@@ -71,7 +71,7 @@ public sealed class ResiliencyProviderTests
     }
 
     [Fact]
-    public void UntargetedApp_UsesDefaultAppPolicies_BeforeTheGeneralDefault()
+    public void Untargeted_app_uses_default_app_policies_before_the_general_default()
     {
         var provider = Provider(Resource(
             timeouts: new() { ["DefaultTimeoutPolicy"] = TimeSpan.FromSeconds(9) },
@@ -85,7 +85,7 @@ public sealed class ResiliencyProviderTests
     }
 
     [Fact]
-    public void CircuitBreakers_ArePerEndpoint()
+    public void Circuit_breakers_are_per_endpoint()
     {
         var provider = Provider(Resource(
             breakers: new() { ["cb"] = Breaker() },
@@ -101,7 +101,7 @@ public sealed class ResiliencyProviderTests
     }
 
     [Fact]
-    public void ComponentTargets_AreByDirection_WithoutFallingBackToDefaults()
+    public void Component_targets_are_by_direction_without_falling_back_to_defaults()
     {
         var provider = Provider(Resource(
             retries: new() { ["out"] = Retry(2), ["in"] = Retry(4), ["DefaultRetryPolicy"] = Retry(9) },
@@ -118,7 +118,7 @@ public sealed class ResiliencyProviderTests
     }
 
     [Fact]
-    public void UntargetedComponents_UseTheMostSpecificDefault()
+    public void Untargeted_components_use_the_most_specific_default()
     {
         var provider = Provider(Resource(retries: new()
         {
@@ -135,7 +135,7 @@ public sealed class ResiliencyProviderTests
     }
 
     [Fact]
-    public void ComponentBreaker_IsSharedByBothDirections()
+    public void Component_breaker_is_shared_by_both_directions()
     {
         var provider = Provider(Resource(
             breakers: new() { ["cb"] = Breaker() },
@@ -145,7 +145,7 @@ public sealed class ResiliencyProviderTests
     }
 
     [Fact]
-    public void LaterResources_OverrideSameNamedPolicies()
+    public void Later_resources_override_same_named_policies()
     {
         var provider = Provider(
             Resource(retries: new() { ["r"] = Retry(1) }, apps: new() { ["orders"] = new TargetPolicyNames(null, "r", null) }, name: "first"),
@@ -155,7 +155,7 @@ public sealed class ResiliencyProviderTests
     }
 
     [Fact]
-    public void BuiltInServiceRetries_AreThreeOneSecondApart_AndOverridesKeepAtLeastThree()
+    public void Built_in_service_retries_are_three_one_second_apart_and_overrides_keep_at_least_three()
     {
         var builtIn = Policy(Provider().BuiltIn(BuiltInRetries.ServiceRetries)).Retry!;
         Assert.Equal((3, TimeSpan.FromSeconds(1), false), (builtIn.MaxRetries, builtIn.Duration, builtIn.Exponential));
@@ -172,7 +172,7 @@ public sealed class ResiliencyProviderTests
     }
 
     [Fact]
-    public void MalformedPolicies_StopStartUp()
+    public void Malformed_policies_stop_start_up()
     {
         Assert.Throws<ResourceException>(() => Provider(Resource(retries: new() { ["bad"] = Retry(3, "600") })));
         Assert.Throws<ResourceException>(() => Provider(Resource(breakers: new() { ["bad"] = Breaker("consecutiveFailures >") })));

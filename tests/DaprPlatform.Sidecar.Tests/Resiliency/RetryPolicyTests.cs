@@ -15,7 +15,7 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
-    public void Constant_WaitsTheDuration_UpToMaxRetries()
+    public void Constant_waits_the_duration_up_to_max_retries()
     {
         var schedule = Spec(duration: "250ms", maxRetries: 3).NewSchedule(new Random(1));
 
@@ -26,7 +26,7 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
-    public void MaxRetriesZero_NeverRetries()
+    public void Max_retries_zero_never_retries()
     {
         var policy = Spec(maxRetries: 0);
 
@@ -35,7 +35,7 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
-    public void MaxRetriesMinusOne_RetriesForever()
+    public void Max_retries_minus_one_retries_forever()
     {
         var schedule = Spec(duration: "1ms").NewSchedule(new Random(1));
 
@@ -49,7 +49,7 @@ public sealed class RetryPolicyTests
     [InlineData(1)]
     [InlineData(42)]
     [InlineData(9999)]
-    public void Exponential_StartsAtHalfASecond_GrowsByHalf_WithinJitterBounds_CappedAtMaxInterval(int seed)
+    public void Exponential_starts_at_half_a_second_grows_by_half_within_jitter_bounds_capped_at_max_interval(int seed)
     {
         var schedule = Spec("exponential", maxInterval: "10s").NewSchedule(new Random(seed));
         var interval = 0.5;
@@ -66,7 +66,7 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
-    public void Exponential_WaitsSpreadAcrossTheJitterRange()
+    public void Exponential_waits_spread_across_the_jitter_range()
     {
         var waits = Enumerable.Range(0, 200)
             .Select(seed => Spec("exponential").NewSchedule(new Random(seed)).Next(TimeSpan.Zero)!.Value.TotalMilliseconds)
@@ -77,7 +77,7 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
-    public void Exponential_StopsOnceFifteenMinutesHaveElapsed()
+    public void Exponential_stops_once_fifteen_minutes_have_elapsed()
     {
         var schedule = Spec("exponential").NewSchedule(new Random(7));
 
@@ -86,7 +86,7 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
-    public void Exponential_HonoursMaxRetries()
+    public void Exponential_honours_max_retries()
     {
         var schedule = Spec("exponential", maxRetries: 2).NewSchedule(new Random(7));
 
@@ -105,7 +105,7 @@ public sealed class RetryPolicyTests
     [InlineData(14, true)]
     [InlineData(5, false)]
     [InlineData(700, false)]
-    public void Matching_RetriesOnlyListedCodes(int code, bool retried)
+    public void Matching_retries_only_listed_codes(int code, bool retried)
     {
         var policy = Spec(http: "500-599,429", grpc: "14,1-2");
 
@@ -116,13 +116,13 @@ public sealed class RetryPolicyTests
     [InlineData(404)]
     [InlineData(500)]
     [InlineData(5)]
-    public void WithoutMatching_EveryFailingCodeIsRetried(int code)
+    public void Without_matching_every_failing_code_is_retried(int code)
     {
         Assert.True(Spec().ShouldRetryStatus(code));
     }
 
     [Fact]
-    public void PermanentFailures_AreNeverRetried()
+    public void Permanent_failures_are_never_retried()
     {
         var policy = Spec();
 
@@ -136,7 +136,7 @@ public sealed class RetryPolicyTests
     [InlineData("99", "start code 99 is not valid")]
     [InlineData("500-600", "end code 600 is not valid")]
     [InlineData("599-500", "start value should not bigger than end value")]
-    public void MalformedMatching_IsAResourceError(string pattern, string problem)
+    public void Malformed_matching_is_a_resource_error(string pattern, string problem)
     {
         var error = Assert.Throws<ResourceException>(() => Spec(http: pattern));
 
@@ -145,7 +145,7 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
-    public void GrpcCodes_OutsideZeroToSixteen_AreRejected()
+    public void Grpc_codes_outside_zero_to_sixteen_are_rejected()
     {
         Assert.Throws<ResourceException>(() => Spec(grpc: "17"));
     }

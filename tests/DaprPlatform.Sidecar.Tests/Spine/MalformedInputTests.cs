@@ -81,7 +81,7 @@ public sealed class MalformedInputTests(MalformedInputSidecar fixture) : IClassF
 
     [Theory]
     [MemberData(nameof(Undecodable))]
-    public async Task StateSave_UndecodableTextInTheKey_IsSavedUnderTheReplacementCharacter(string name, byte[] undecodable)
+    public async Task State_save_undecodable_text_in_the_key_is_saved_under_the_replacement_character(string name, byte[] undecodable)
     {
         var key = $"key-{Guid.NewGuid():N}-";
 
@@ -94,7 +94,7 @@ public sealed class MalformedInputTests(MalformedInputSidecar fixture) : IClassF
 
     [Theory]
     [MemberData(nameof(Undecodable))]
-    public async Task StateSave_UndecodableTextInTheValue_StoresTheReplacementCharacter(string name, byte[] undecodable)
+    public async Task State_save_undecodable_text_in_the_value_stores_the_replacement_character(string name, byte[] undecodable)
     {
         var key = $"value-{Guid.NewGuid():N}";
 
@@ -107,7 +107,7 @@ public sealed class MalformedInputTests(MalformedInputSidecar fixture) : IClassF
 
     [Theory]
     [MemberData(nameof(Undecodable))]
-    public async Task BulkGet_UndecodableTextInAKey_AnswersForTheReplacementCharacter(string name, byte[] undecodable)
+    public async Task Bulk_get_undecodable_text_in_a_key_answers_for_the_replacement_character(string name, byte[] undecodable)
     {
         var response = await PostAsync("v1.0/state/statestore/bulk", Json("""{"keys":["missing-""", undecodable, "\"]}"));
         var body = await response.Content.ReadAsStringAsync(Ct);
@@ -119,7 +119,7 @@ public sealed class MalformedInputTests(MalformedInputSidecar fixture) : IClassF
 
     [Theory]
     [MemberData(nameof(Undecodable))]
-    public async Task Transaction_UndecodableTextInAKey_IsSavedUnderTheReplacementCharacter(string name, byte[] undecodable)
+    public async Task Transaction_undecodable_text_in_a_key_is_saved_under_the_replacement_character(string name, byte[] undecodable)
     {
         var key = $"tx-{Guid.NewGuid():N}-";
 
@@ -134,7 +134,7 @@ public sealed class MalformedInputTests(MalformedInputSidecar fixture) : IClassF
 
     [Theory]
     [MemberData(nameof(Undecodable))]
-    public async Task Publish_UndecodableTextInAJsonBody_IsPublished(string name, byte[] undecodable)
+    public async Task Publish_undecodable_text_in_a_json_body_is_published(string name, byte[] undecodable)
     {
         var response = await PostAsync("v1.0/publish/pubsub/orders", Json("""{"text":"a""", undecodable, """b"}"""));
 
@@ -143,7 +143,7 @@ public sealed class MalformedInputTests(MalformedInputSidecar fixture) : IClassF
 
     [Theory]
     [MemberData(nameof(Undecodable))]
-    public async Task BulkPublish_UndecodableTextInAnEvent_IsPublished(string name, byte[] undecodable)
+    public async Task Bulk_publish_undecodable_text_in_an_event_is_published(string name, byte[] undecodable)
     {
         var response = await PostAsync(
             "v1.0-alpha1/publish/bulk/pubsub/orders",
@@ -220,7 +220,7 @@ public sealed class MalformedInputTests(MalformedInputSidecar fixture) : IClassF
 
     [Theory]
     [MemberData(nameof(WrongTypes))]
-    public async Task Body_WithAValueOfTheWrongJsonType_GetsDaprdsError(string path, string body, int status, string errorCode, string message)
+    public async Task Body_with_a_value_of_the_wrong_json_type_gets_daprds_error(string path, string body, int status, string errorCode, string message)
     {
         var response = await PostAsync(path, Encoding.UTF8.GetBytes(body));
         var text = await response.Content.ReadAsStringAsync(Ct);
@@ -235,7 +235,7 @@ public sealed class MalformedInputTests(MalformedInputSidecar fixture) : IClassF
     [InlineData("a%01b")]
     [InlineData("%C3%A9")]
     [InlineData("text%2Fplain%0D%0Ax-injected%3A%201")]
-    public async Task StateGet_ContentTypeMetadataThatIsNoHeaderValue_AnswersTheValueAsJson(string contentType)
+    public async Task State_get_content_type_metadata_that_is_no_header_value_answers_the_value_as_json(string contentType)
     {
         var key = $"ct-{Guid.NewGuid():N}";
         var saved = await PostAsync("v1.0/state/statestore", Encoding.UTF8.GetBytes($$$"""[{"key":"{{{key}}}","value":{"n":1}}]"""));
@@ -251,7 +251,7 @@ public sealed class MalformedInputTests(MalformedInputSidecar fixture) : IClassF
     }
 
     [Fact]
-    public async Task Invoke_WithNonAsciiHeaders_ForwardsThemAndRelaysTheAppsOwn()
+    public async Task Invoke_with_non_ascii_headers_forwards_them_and_relays_the_apps_own()
     {
         const string contentType = "text/plain; name=résumé";
         const string reflected = "naïve 日本";
@@ -276,7 +276,7 @@ public sealed class MalformedInputTests(MalformedInputSidecar fixture) : IClassF
     [InlineData("example.com:3501")]
     [InlineData("example.com")]
     [InlineData("localhost:1")]
-    public async Task Routes_WithAHostHeaderNamingAnotherPortOrNone_AreServed(string host)
+    public async Task Routes_with_a_host_header_naming_another_port_or_none_are_served(string host)
     {
         var key = $"host-{Guid.NewGuid():N}";
         using var health = new HttpRequestMessage(HttpMethod.Get, "v1.0/healthz") { Headers = { Host = host } };
@@ -297,7 +297,7 @@ public sealed class MalformedInputTests(MalformedInputSidecar fixture) : IClassF
     }
 
     [Fact]
-    public async Task Routes_ThroughAPortMappingThatKeepsTheClientsHost_AreServed()
+    public async Task Routes_through_a_port_mapping_that_keeps_the_clients_host_are_served()
     {
         // As `-p 3501:3500` or a port-forward: the client names the mapped port, the sidecar listens on another.
         await using var mapping = new TcpProxy(fixture.Sidecar.HttpPort);
@@ -317,7 +317,7 @@ public sealed class MalformedInputTests(MalformedInputSidecar fixture) : IClassF
 
     [Theory]
     [MemberData(nameof(Undecodable))]
-    public async Task GrpcSaveState_JsonValueWithUndecodableText_StoresTheReplacementCharacter(string name, byte[] undecodable)
+    public async Task Grpc_save_state_json_value_with_undecodable_text_stores_the_replacement_character(string name, byte[] undecodable)
     {
         var key = $"grpc-{Guid.NewGuid():N}";
         var item = Message(w =>
@@ -339,7 +339,7 @@ public sealed class MalformedInputTests(MalformedInputSidecar fixture) : IClassF
 
     [Theory]
     [MemberData(nameof(Undecodable))]
-    public async Task GrpcPublishEvent_JsonDataWithUndecodableText_IsPublished(string name, byte[] undecodable)
+    public async Task Grpc_publish_event_json_data_with_undecodable_text_is_published(string name, byte[] undecodable)
     {
         var call = UnaryAsync("PublishEvent", Message(w =>
         {

@@ -10,7 +10,7 @@ public sealed class InMemoryStateStoreTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task KeysLike_PagesInWriteOrder_WithTheNextWritesIndexAsToken()
+    public async Task Keys_like_pages_in_write_order_with_the_next_writes_index_as_token()
     {
         await using var store = new InMemoryStateStore(TimeProvider.System);
         foreach (var key in new[] { "p||c", "p||a", "other||a", "p||b" })
@@ -34,7 +34,7 @@ public sealed class InMemoryStateStoreTests
     }
 
     [Fact]
-    public async Task KeysLike_RefusesATokenItDidNotIssue_WithContribsMessage()
+    public async Task Keys_like_refuses_a_token_it_did_not_issue_with_contribs_message()
     {
         await using var store = new InMemoryStateStore(TimeProvider.System);
 

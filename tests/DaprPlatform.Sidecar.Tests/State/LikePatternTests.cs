@@ -15,7 +15,7 @@ public sealed class LikePatternTests
     [InlineData(@"100\%", "100%", true)]
     [InlineData("x.y(z)*", "x.y(z)*", true)]
     [InlineData("x.y", "xzy", false)]
-    public void ToRegex_MatchesAsSqlLike(string pattern, string key, bool matches) =>
+    public void To_regex_matches_as_sql_like(string pattern, string key, bool matches) =>
         Assert.Equal(matches, LikePattern.ToRegex(pattern).IsMatch(key));
 
     [Theory]
@@ -23,6 +23,6 @@ public sealed class LikePatternTests
     [InlineData("a_c", "a?c")]
     [InlineData(@"a\_c\%", @"a\_c\%")]
     [InlineData("glob*?[chars", @"glob\*\?\[chars")]
-    public void ToRedisGlob_TranslatesWildcards_AndEscapesGlobCharacters(string pattern, string glob) =>
+    public void To_redis_glob_translates_wildcards_and_escapes_glob_characters(string pattern, string glob) =>
         Assert.Equal(glob, LikePattern.ToRedisGlob(pattern));
 }

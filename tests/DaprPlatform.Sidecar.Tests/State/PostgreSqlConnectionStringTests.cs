@@ -15,7 +15,7 @@ public sealed class PostgreSqlConnectionStringTests
         Build(new Dictionary<string, string> { ["connectionString"] = connectionString }, out _);
 
     [Fact]
-    public void KeywordValueForm_AsInDaprsDocs()
+    public void Keyword_value_form_as_in_daprs_docs()
     {
         var builder = Build("host=db.local user=postgres password=example port=5433 connect_timeout=10 database=dapr_test sslmode=require application_name=shop");
 
@@ -30,7 +30,7 @@ public sealed class PostgreSqlConnectionStringTests
     }
 
     [Fact]
-    public void KeywordValueForm_QuotedValuesAndDbname()
+    public void Keyword_value_form_quoted_values_and_dbname()
     {
         var builder = Build(@"host = localhost dbname='my db' password='it\'s a \\ here'");
 
@@ -39,7 +39,7 @@ public sealed class PostgreSqlConnectionStringTests
     }
 
     [Fact]
-    public void PgxPoolSettings_MapOrAreReportedAsIgnored()
+    public void Pgx_pool_settings_map_or_are_reported_as_ignored()
     {
         var builder = Build(new Dictionary<string, string> { ["connectionString"] = "host=h pool_max_conns=7 pool_health_check_period=1m statement_cache_capacity=10" }, out var ignored);
 
@@ -48,7 +48,7 @@ public sealed class PostgreSqlConnectionStringTests
     }
 
     [Fact]
-    public void UrlForm_WithEscapedPasswordAndQuery()
+    public void Url_form_with_escaped_password_and_query()
     {
         var builder = Build("postgres://alice:p%40ss%3Aword@db.example:6543/orders?sslmode=disable&application_name=api");
 
@@ -62,7 +62,7 @@ public sealed class PostgreSqlConnectionStringTests
     }
 
     [Fact]
-    public void NpgsqlForm_IsAcceptedAsIs()
+    public void Npgsql_form_is_accepted_as_is()
     {
         var builder = Build("Host=127.0.0.1;Port=5999;Username=postgres;Password=secret;Database=x;Include Error Detail=true");
 
@@ -73,7 +73,7 @@ public sealed class PostgreSqlConnectionStringTests
     }
 
     [Fact]
-    public void MetadataFields_OverrideTheString_AndHostaddrWins()
+    public void Metadata_fields_override_the_string_and_hostaddr_wins()
     {
         var builder = Build(new Dictionary<string, string>
         {
@@ -94,7 +94,7 @@ public sealed class PostgreSqlConnectionStringTests
     }
 
     [Fact]
-    public void MetadataFieldsAlone_AreEnough()
+    public void Metadata_fields_alone_are_enough()
     {
         var builder = Build(new Dictionary<string, string> { ["host"] = "h", ["user"] = "u", ["database"] = "d" }, out _);
 
@@ -108,7 +108,7 @@ public sealed class PostgreSqlConnectionStringTests
     [InlineData("host=h sslmode=sometimes")]
     [InlineData("host h")]
     [InlineData("host='unterminated")]
-    public void BadStrings_NameTheConnectionStringField(string connectionString)
+    public void Bad_strings_name_the_connection_string_field(string connectionString)
     {
         var error = Assert.Throws<Resources.ResourceException>(() => Build(new Dictionary<string, string> { ["connectionString"] = connectionString }, out _));
 

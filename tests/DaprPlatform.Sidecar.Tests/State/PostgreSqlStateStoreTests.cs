@@ -42,11 +42,11 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     }
 
     [Fact]
-    public Task KeysLike_ListsLiveKeysInRowIdOrder_WithTheLastRowIdAsToken() =>
+    public Task Keys_like_lists_live_keys_in_row_id_order_with_the_last_row_id_as_token() =>
         AssertKeysLikePagesInRowIdOrderAsync(_store, infra.UniqueName("keys-like"));
 
     [Fact]
-    public async Task Init_CreatesDaprsSchema_AndRecordsThreeMigrations()
+    public async Task Init_creates_daprs_schema_and_records_three_migrations()
     {
         var columns = await QueryAsync(
             "SELECT column_name, data_type, is_nullable, is_identity FROM information_schema.columns WHERE table_name = 'state' ORDER BY ordinal_position",
@@ -70,7 +70,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task Init_IsIdempotent_ForASecondSidecarOnTheSameTables()
+    public async Task Init_is_idempotent_for_a_second_sidecar_on_the_same_tables()
     {
         await using var second = await CreateStoreAsync(new Dictionary<string, string>());
 
@@ -81,7 +81,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task JsonValue_IsStoredAsJsonb_WithXminAsETag()
+    public async Task Json_value_is_stored_as_jsonb_with_xmin_as_etag()
     {
         var key = NewKey();
 
@@ -101,7 +101,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task BinaryValue_IsStoredAsBase64JsonString_WithIsBinary()
+    public async Task Binary_value_is_stored_as_base64_json_string_with_is_binary()
     {
         var key = NewKey();
         var bytes = new byte[] { 0, 1, 2, 250, 255 };
@@ -115,7 +115,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task ETag_ChangesOnEveryWrite_AndAMatchingOneUpdates()
+    public async Task Etag_changes_on_every_write_and_a_matching_one_updates()
     {
         var key = NewKey();
         var first = await _store.SetAsync(Set(key, "1"), Ct);
@@ -135,7 +135,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     [InlineData("abc")]
     [InlineData("-1")]
     [InlineData("4294967296")]
-    public async Task ETag_ThatIsNotAnUInt32_IsInvalid(string etag)
+    public async Task Etag_that_is_not_an_uint32_is_invalid(string etag)
     {
         var key = NewKey();
         await _store.SetAsync(Set(key, "1"), Ct);
@@ -145,13 +145,13 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task ETag_OnAMissingKey_IsAMismatch_BecauseDaprOnlyUpdates()
+    public async Task Etag_on_a_missing_key_is_a_mismatch_because_dapr_only_updates()
     {
         await Assert.ThrowsAsync<StateETagMismatchException>(() => _store.SetAsync(Set(NewKey(), "1", etag: "12345"), Ct));
     }
 
     [Fact]
-    public async Task FirstWrite_RefusesALiveRow_ButReplacesAnExpiredOne()
+    public async Task First_write_refuses_a_live_row_but_replaces_an_expired_one()
     {
         var live = NewKey();
         await _store.SetAsync(Set(live, "1"), Ct);
@@ -170,7 +170,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task Delete_WithAndWithoutETag()
+    public async Task Delete_with_and_without_etag()
     {
         var key = NewKey();
         var etag = await _store.SetAsync(Set(key, "1"), Ct);
@@ -189,7 +189,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task Ttl_SetsExpireDate_ReportsTtlExpireTime_AndHidesTheRowAfterwards()
+    public async Task Ttl_sets_expire_date_reports_ttl_expire_time_and_hides_the_row_afterwards()
     {
         var key = NewKey();
         var before = DateTime.UtcNow;
@@ -209,7 +209,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task Ttl_MinusOne_ClearsExpireDate()
+    public async Task Ttl_minus_one_clears_expire_date()
     {
         var key = NewKey();
         await _store.SetAsync(Set(key, "1", ttl: 100), Ct);
@@ -220,7 +220,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task Cleanup_DeletesExpiredRows_OncePerInterval_AcrossSidecars()
+    public async Task Cleanup_deletes_expired_rows_once_per_interval_across_sidecars()
     {
         var key = NewKey();
         var keep = NewKey();
@@ -238,7 +238,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task Cleanup_RunsByItselfEveryCleanupInterval()
+    public async Task Cleanup_runs_by_itself_every_cleanup_interval()
     {
         var table = "state_gc_" + Guid.NewGuid().ToString("N")[..8];
         await using var store = await CreateStoreAsync(new Dictionary<string, string>
@@ -259,7 +259,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task Transaction_IsAllOrNothing()
+    public async Task Transaction_is_all_or_nothing()
     {
         var (a, b) = (NewKey(), NewKey());
         var bETag = await _store.SetAsync(Set(b, "\"b1\""), Ct);
@@ -284,7 +284,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task BulkGet_ReturnsKeysInRequestOrder_WithMissingOnesEmpty()
+    public async Task Bulk_get_returns_keys_in_request_order_with_missing_ones_empty()
     {
         var (a, missing, b) = (NewKey(), NewKey(), NewKey());
         var bETag = await _store.SetAsync(Set(b, "\"b\"", ttl: 100), Ct);
@@ -301,7 +301,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task Interop_ARowWrittenAsDaprdWritesIt_IsReadable()
+    public async Task Interop_a_row_written_as_daprd_writes_it_is_readable()
     {
         var key = NewKey();
         await ExecuteAsync("INSERT INTO state (key, value, isbinary) VALUES ($1, '{\"from\":\"daprd\"}', false)", key);
@@ -315,7 +315,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task CustomTableNames_AndALibpqConnectionString_AsDaprComponentsWriteThem()
+    public async Task Custom_table_names_and_a_libpq_connection_string_as_dapr_components_write_them()
     {
         var pg = new NpgsqlConnectionStringBuilder(_connectionString);
         var table = "orders_" + Guid.NewGuid().ToString("N")[..8];
@@ -334,7 +334,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task UrlConnectionString_IsAccepted()
+    public async Task Url_connection_string_is_accepted()
     {
         var pg = new NpgsqlConnectionStringBuilder(_connectionString);
         await using var store = await CreateAsync<PostgreSqlStateStore>(PostgreSqlStateStore.CreateAsync, "state.postgresql", new Dictionary<string, string>
@@ -354,7 +354,7 @@ public sealed class PostgreSqlStateStoreTests(InfraFixture infra) : IAsyncLifeti
     [InlineData("timeout", "500ms", "spec.metadata.timeout")]
     [InlineData("connectionString", "host=localhost port=notaport", "spec.metadata.connectionString")]
     [InlineData("useAzureAD", "true", "spec.metadata.useAzureAD")]
-    public async Task Init_RejectsBadMetadata_NamingTheField(string field, string value, string reported)
+    public async Task Init_rejects_bad_metadata_naming_the_field(string field, string value, string reported)
     {
         var error = await Assert.ThrowsAsync<Resources.ResourceException>(() => CreateStoreAsync(new Dictionary<string, string> { [field] = value }));
         Assert.Contains(reported, error.Message);

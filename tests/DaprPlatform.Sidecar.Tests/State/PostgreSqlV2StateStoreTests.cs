@@ -37,11 +37,11 @@ public sealed class PostgreSqlV2StateStoreTests(InfraFixture infra) : IAsyncLife
     }
 
     [Fact]
-    public Task KeysLike_ListsLiveKeysInRowIdOrder_WithTheLastRowIdAsToken() =>
+    public Task Keys_like_lists_live_keys_in_row_id_order_with_the_last_row_id_as_token() =>
         AssertKeysLikePagesInRowIdOrderAsync(_store, infra.UniqueName("keys-like"));
 
     [Fact]
-    public async Task Init_CreatesDaprsV2Schema()
+    public async Task Init_creates_daprs_V2_schema()
     {
         var columns = await _raw.QueryAsync(
             "SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'state' ORDER BY ordinal_position",
@@ -63,7 +63,7 @@ public sealed class PostgreSqlV2StateStoreTests(InfraFixture infra) : IAsyncLife
     }
 
     [Fact]
-    public async Task Values_AreStoredAsTheirBytes_WithAUuidETag()
+    public async Task Values_are_stored_as_their_bytes_with_a_uuid_etag()
     {
         var key = NewKey();
 
@@ -79,7 +79,7 @@ public sealed class PostgreSqlV2StateStoreTests(InfraFixture infra) : IAsyncLife
     }
 
     [Fact]
-    public async Task ETag_Mismatch_AndMalformedETags_AreMismatches()
+    public async Task Etag_mismatch_and_malformed_etags_are_mismatches()
     {
         var key = NewKey();
         var first = await _store.SetAsync(Set(key, "1"), Ct);
@@ -97,7 +97,7 @@ public sealed class PostgreSqlV2StateStoreTests(InfraFixture infra) : IAsyncLife
     }
 
     [Fact]
-    public async Task FirstWrite_RefusesAnExistingRow()
+    public async Task First_write_refuses_an_existing_row()
     {
         var key = NewKey();
         await _store.SetAsync(Set(key, "1", concurrency: StateConcurrency.FirstWrite), Ct);
@@ -106,7 +106,7 @@ public sealed class PostgreSqlV2StateStoreTests(InfraFixture infra) : IAsyncLife
     }
 
     [Fact]
-    public async Task Ttl_HidesTheRow_ReportsTtlExpireTime_AndCleanupDeletesIt()
+    public async Task Ttl_hides_the_row_reports_ttl_expire_time_and_cleanup_deletes_it()
     {
         var key = NewKey();
         await _store.SetAsync(Set(key, "1", ttl: 1), Ct);
@@ -122,7 +122,7 @@ public sealed class PostgreSqlV2StateStoreTests(InfraFixture infra) : IAsyncLife
     }
 
     [Fact]
-    public async Task Transaction_IsAllOrNothing()
+    public async Task Transaction_is_all_or_nothing()
     {
         var (a, b) = (NewKey(), NewKey());
         var stale = await _store.SetAsync(Set(b, "1"), Ct);
@@ -139,7 +139,7 @@ public sealed class PostgreSqlV2StateStoreTests(InfraFixture infra) : IAsyncLife
     }
 
     [Fact]
-    public async Task BulkGet_KeepsRequestOrder()
+    public async Task Bulk_get_keeps_request_order()
     {
         var (a, missing) = (NewKey(), NewKey());
         await _store.SetAsync(Set(a, "\"a\""), Ct);
@@ -152,7 +152,7 @@ public sealed class PostgreSqlV2StateStoreTests(InfraFixture infra) : IAsyncLife
     }
 
     [Fact]
-    public async Task TablePrefix_NamesTheTable_AndItsMigrationRow()
+    public async Task Table_prefix_names_the_table_and_its_migration_row()
     {
         await using var store = await CreateV2Async(new Dictionary<string, string> { ["tablePrefix"] = "orders_" });
         var key = NewKey();
@@ -165,7 +165,7 @@ public sealed class PostgreSqlV2StateStoreTests(InfraFixture infra) : IAsyncLife
     }
 
     [Fact]
-    public async Task TablePrefix_MustMakeAPlainTableName()
+    public async Task Table_prefix_must_make_a_plain_table_name()
     {
         var error = await Assert.ThrowsAsync<Resources.ResourceException>(() => CreateV2Async(new Dictionary<string, string> { ["tablePrefix"] = "x;drop " }));
 

@@ -15,7 +15,7 @@ public sealed class RedisConnectionOptionsTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task RedisPassword_AuthenticatesAgainstRequirepass()
+    public async Task Redis_password_authenticates_against_requirepass()
     {
         await using var redis = await DedicatedRedis.StartAsync(["--requirepass", "s3cret"]);
 
@@ -31,7 +31,7 @@ public sealed class RedisConnectionOptionsTests
     }
 
     [Fact]
-    public async Task EnableTls_WithAClientCertificate_ConnectsToAServerThatRequiresOne()
+    public async Task Enable_tls_with_a_client_certificate_connects_to_a_server_that_requires_one()
     {
         var certificates = TestCertificates.Create();
         await using var redis = await StartTlsRedisAsync(certificates, requireClientCertificate: true);
@@ -59,7 +59,7 @@ public sealed class RedisConnectionOptionsTests
     }
 
     [Fact]
-    public async Task EnableTls_VerifiesTheServerCertificate_UnlessToldNotTo()
+    public async Task Enable_tls_verifies_the_server_certificate_unless_told_not_to()
     {
         await using var redis = await StartTlsRedisAsync(TestCertificates.Create(), requireClientCertificate: false);
 
@@ -73,7 +73,7 @@ public sealed class RedisConnectionOptionsTests
     }
 
     [Fact]
-    public async Task StrongConsistency_WaitsForTheReplicas_WhenThereAreAny()
+    public async Task Strong_consistency_waits_for_the_replicas_when_there_are_any()
     {
         // No diskless-sync delay: the replica is in sync in milliseconds instead of 5 s.
         await using var primary = await DedicatedRedis.StartAsync(["--repl-diskless-sync-delay", "0"]);
@@ -105,7 +105,7 @@ public sealed class RedisConnectionOptionsTests
     }
 
     [Fact]
-    public void Settings_ParseHostsPortsAndTimeouts_AsDaprsRedisSettingsDo()
+    public void Settings_parse_hosts_ports_and_timeouts_as_daprs_redis_settings_do()
     {
         var settings = RedisStateSettings.Parse(Context("state.redis", new Dictionary<string, string>
         {
@@ -127,7 +127,7 @@ public sealed class RedisConnectionOptionsTests
     }
 
     [Fact]
-    public void Settings_RedisPort_CompletesABareHost_AndMustAgreeWithAnExplicitOne()
+    public void Settings_redis_port_completes_a_bare_host_and_must_agree_with_an_explicit_one()
     {
         var settings = RedisStateSettings.Parse(Context("state.redis", new Dictionary<string, string> { ["redisHost"] = "127.0.0.1", ["redisPort"] = "7005" }).Metadata, "x");
         Assert.Equal(["127.0.0.1:7005"], settings.Options.EndPoints.Select(e => e.ToString()));
@@ -138,7 +138,7 @@ public sealed class RedisConnectionOptionsTests
     }
 
     [Fact]
-    public void Settings_ANegativeReadTimeout_DisablesTheOperationTimeout()
+    public void Settings_a_negative_read_timeout_disables_the_operation_timeout()
     {
         var settings = RedisStateSettings.Parse(Context("state.redis", new Dictionary<string, string> { ["redisHost"] = "h", ["readTimeout"] = "-1" }).Metadata, "x");
 

@@ -37,7 +37,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     private string NewKey() => "state-tests||" + infra.UniqueName("k");
 
     [Fact]
-    public async Task KeysLike_ScansEveryMatch_SortsThem_AndPagesByOffset()
+    public async Task Keys_like_scans_every_match_sorts_them_and_pages_by_offset()
     {
         var prefix = infra.UniqueName("keys-like");
         foreach (var name in new[] { "c", "a", "b_1", "bx1" })
@@ -57,7 +57,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FirstSave_StoresDaprsHashLayout_WithVersionOne()
+    public async Task First_save_stores_daprs_hash_layout_with_version_one()
     {
         var key = NewKey();
 
@@ -71,7 +71,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task EverySave_IncrementsTheVersion_AndGetReturnsItAsETag()
+    public async Task Every_save_increments_the_version_and_get_returns_it_as_etag()
     {
         var key = NewKey();
 
@@ -87,7 +87,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Save_WithStaleETag_IsAMismatch_AndLeavesTheValue()
+    public async Task Save_with_stale_etag_is_a_mismatch_and_leaves_the_value()
     {
         var key = NewKey();
         await _store.SetAsync(Set(key, "\"first\""), Ct);
@@ -103,7 +103,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     [InlineData("abc")]
     [InlineData("1.5")]
     [InlineData("9f8c1a2e-0000-4000-8000-000000000000")]
-    public async Task Save_WithNonIntegerETag_IsInvalid(string etag)
+    public async Task Save_with_non_integer_etag_is_invalid(string etag)
     {
         var key = NewKey();
         await _store.SetAsync(Set(key, "1"), Ct);
@@ -113,7 +113,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Save_WithETag_OnAMissingKey_CreatesIt_AsDaprsScriptDoes()
+    public async Task Save_with_etag_on_a_missing_key_creates_it_as_daprs_script_does()
     {
         var key = NewKey();
 
@@ -121,7 +121,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FirstWrite_MarksTheHash_AndThenRefusesSavesWithoutETag()
+    public async Task First_write_marks_the_hash_and_then_refuses_saves_without_etag()
     {
         var key = NewKey();
 
@@ -138,7 +138,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FirstWrite_OnAKeySavedWithLastWrite_Succeeds_AsInDaprsScript()
+    public async Task First_write_on_a_key_saved_with_last_write_succeeds_as_in_daprs_script()
     {
         var key = NewKey();
         await _store.SetAsync(Set(key, "1"), Ct);
@@ -148,7 +148,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Delete_WithoutETag_RemovesTheKey()
+    public async Task Delete_without_etag_removes_the_key()
     {
         var key = NewKey();
         await _store.SetAsync(Set(key, "1", concurrency: StateConcurrency.FirstWrite), Ct);
@@ -160,7 +160,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Delete_WithETag_ChecksTheVersion()
+    public async Task Delete_with_etag_checks_the_version()
     {
         var key = NewKey();
         await _store.SetAsync(Set(key, "1"), Ct);
@@ -179,7 +179,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Ttl_ExpiresTheKey_AndIsSetWithExpire()
+    public async Task Ttl_expires_the_key_and_is_set_with_expire()
     {
         var key = NewKey();
 
@@ -195,7 +195,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Ttl_IsKeptBySavesWithoutTtl_AndRemovedByMinusOne()
+    public async Task Ttl_is_kept_by_saves_without_ttl_and_removed_by_minus_one()
     {
         var key = NewKey();
         await _store.SetAsync(Set(key, "1", ttl: 100), Ct);
@@ -211,7 +211,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ComponentTtlInSeconds_IsTheDefault_AndMinusOneOverridesIt()
+    public async Task Component_ttl_in_seconds_is_the_default_and_minus_one_overrides_it()
     {
         await using var store = await CreateAsync<RedisStateStore>(RedisStateStore.CreateAsync, "state.redis",
             new Dictionary<string, string> { ["redisHost"] = infra.RedisHost, ["ttlInSeconds"] = "300" });
@@ -226,7 +226,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Transaction_AppliesEveryOperation()
+    public async Task Transaction_applies_every_operation()
     {
         var (a, b, c) = (NewKey(), NewKey(), NewKey());
         await _store.SetAsync(Set(b, "\"old\""), Ct);
@@ -247,7 +247,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Transaction_WithOneStaleETag_WritesNothing()
+    public async Task Transaction_with_one_stale_etag_writes_nothing()
     {
         var (a, b) = (NewKey(), NewKey());
         await _store.SetAsync(Set(b, "\"b1\""), Ct);
@@ -264,7 +264,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Transaction_WithAStaleDelete_WritesNothing()
+    public async Task Transaction_with_a_stale_delete_writes_nothing()
     {
         var (a, b) = (NewKey(), NewKey());
         await _store.SetAsync(Set(b, "1"), Ct);
@@ -280,7 +280,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Transaction_WithAnInvalidETag_FailsBeforeWriting()
+    public async Task Transaction_with_an_invalid_etag_fails_before_writing()
     {
         var a = NewKey();
 
@@ -294,7 +294,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Transaction_SaveWithoutETag_OnAFirstWriteKey_IsRefused_AndWritesNothing()
+    public async Task Transaction_save_without_etag_on_a_first_write_key_is_refused_and_writes_nothing()
     {
         var (a, b) = (NewKey(), NewKey());
         await _store.SetAsync(Set(b, "\"b1\"", concurrency: StateConcurrency.FirstWrite), Ct);
@@ -311,7 +311,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Transaction_OverAKeyWhoseVersionIsNotAnInteger_WritesNothing()
+    public async Task Transaction_over_a_key_whose_version_is_not_an_integer_writes_nothing()
     {
         var (a, corrupt) = (NewKey(), NewKey());
         await Raw.HashSetAsync(corrupt, [new HashEntry("data", "1"), new HashEntry("version", "v1")]);
@@ -328,7 +328,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Transaction_ReplacesAndDeletesKeysOfOtherTypes()
+    public async Task Transaction_replaces_and_deletes_keys_of_other_types()
     {
         var (legacy, list) = (NewKey(), NewKey());
         await Raw.StringSetAsync(legacy, "legacy");
@@ -346,7 +346,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Transaction_SeesItsOwnEarlierOperations()
+    public async Task Transaction_sees_its_own_earlier_operations()
     {
         var key = NewKey();
 
@@ -365,7 +365,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Transactions_RacingOnTheSameKeys_AllApply_WithoutLostUpdates()
+    public async Task Transactions_racing_on_the_same_keys_all_apply_without_lost_updates()
     {
         var (shared, other) = (NewKey(), NewKey());
         const int Racers = 4;
@@ -391,7 +391,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BulkGet_ReturnsEachKeyInOrder_WithEtags_AndEmptyEntriesForMissingKeys()
+    public async Task Bulk_get_returns_each_key_in_order_with_etags_and_empty_entries_for_missing_keys()
     {
         var (a, missing, b) = (NewKey(), NewKey(), NewKey());
         await _store.SetAsync(Set(a, "\"a\""), Ct);
@@ -410,7 +410,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Interop_AHashWrittenAsDaprdWritesIt_IsReadable_AndVersionedOn()
+    public async Task Interop_a_hash_written_as_daprd_writes_it_is_readable_and_versioned_on()
     {
         var key = NewKey();
         await Raw.HashSetAsync(key, [new HashEntry("data", """{"from":"daprd"}"""), new HashEntry("version", "7")]);
@@ -425,7 +425,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Interop_APlainStringKey_IsReadWithoutETag_AndReplacedByAHashOnSave()
+    public async Task Interop_a_plain_string_key_is_read_without_etag_and_replaced_by_a_hash_on_save()
     {
         var key = NewKey();
         await Raw.StringSetAsync(key, "legacy");
@@ -439,7 +439,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AHashWithoutVersion_IsAnError_AsInDaprd()
+    public async Task A_hash_without_version_is_an_error_as_in_daprd()
     {
         var key = NewKey();
         await Raw.HashSetAsync(key, "data", "x");
@@ -449,7 +449,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BinaryValues_AreStoredAsRawBytes()
+    public async Task Binary_values_are_stored_as_raw_bytes()
     {
         var key = NewKey();
         var bytes = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
@@ -461,7 +461,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RedisDb_SelectsTheDatabase()
+    public async Task Redis_db_selects_the_database()
     {
         await using var store = await CreateAsync<RedisStateStore>(RedisStateStore.CreateAsync, "state.redis",
             new Dictionary<string, string> { ["redisHost"] = infra.RedisHost, ["redisDB"] = "3" });
@@ -474,7 +474,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task StrongConsistency_WithoutReplicas_StillSaves()
+    public async Task Strong_consistency_without_replicas_still_saves()
     {
         var key = NewKey();
         var request = Set(key, "1") with { Consistency = StateConsistency.Strong };
@@ -483,7 +483,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Init_StartsASecondConnectAttempt_WhenTheFirstHangs()
+    public async Task Init_starts_a_second_connect_attempt_when_the_first_hangs()
     {
         await using var proxy = new TcpProxy(infra.RedisPort);
         var metadata = new Dictionary<string, string> { ["redisHost"] = $"127.0.0.1:{proxy.Port}" };
@@ -502,7 +502,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Init_FailsForAnUnreachableServer()
+    public async Task Init_fails_for_an_unreachable_server()
     {
         var port = FreePort.Get();
 
@@ -517,7 +517,7 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
     [InlineData("redisType", "sentinel", "spec.metadata.redisType")]
     [InlineData("failover", "true", "spec.metadata.failover")]
     [InlineData("redisDB", "one", "spec.metadata.redisDB")]
-    public async Task Init_RejectsBadMetadata_NamingTheField(string field, string value, string reported)
+    public async Task Init_rejects_bad_metadata_naming_the_field(string field, string value, string reported)
     {
         var metadata = new Dictionary<string, string> { ["redisHost"] = infra.RedisHost, [field] = value };
 

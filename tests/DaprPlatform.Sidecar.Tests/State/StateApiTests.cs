@@ -24,7 +24,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(Redis, """{"a":1,"b":"x"}""")]
     [InlineData(Postgres, """{"a": 1, "b": "x"}""")]
     [InlineData(PostgresV2, """{"a":1,"b":"x"}""")]
-    public async Task Save_Returns204_ThenGetReturnsTheValueWithAnETag(string store, string expectedBody)
+    public async Task Save_returns_204_then_get_returns_the_value_with_an_etag(string store, string expectedBody)
     {
         var key = NewKey();
 
@@ -44,7 +44,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(Redis, 10)]
     [InlineData(Redis, 100_000)]
     [InlineData(PostgresV2, 100_000)]
-    public async Task Values_OfAnySize_AndAnyText_ComeBackAsSaved(string store, int length)
+    public async Task Values_of_any_size_and_any_text_come_back_as_saved(string store, int length)
     {
         // Several values in one request and in a row: each is written through the same per-thread scratch buffer.
         var keys = Enumerable.Range(0, 3).Select(_ => NewKey()).ToList();
@@ -69,7 +69,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(Redis)]
     [InlineData(Postgres)]
     [InlineData(PostgresV2)]
-    public async Task Get_OfAMissingKey_Returns204(string store)
+    public async Task Get_of_a_missing_key_returns_204(string store)
     {
         using var get = await Http.GetAsync($"v1.0/state/{store}/{NewKey()}", Ct);
 
@@ -82,7 +82,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(Redis)]
     [InlineData(Postgres)]
     [InlineData(PostgresV2)]
-    public async Task Save_WithAStaleETag_Returns409_ERR_STATE_SAVE(string store)
+    public async Task Save_with_a_stale_etag_returns_409_ERR_STATE_SAVE(string store)
     {
         var key = NewKey();
         await SaveOkAsync(store, key, "1");
@@ -108,7 +108,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(PostgresV2, HttpStatusCode.Conflict)]
     // In-memory etags are opaque UUIDs: anything else is merely a mismatch.
     [InlineData(InMemory, HttpStatusCode.Conflict)]
-    public async Task Save_WithAnETagOfTheWrongFormat_IsInvalidForRedisAndPostgres(string store, HttpStatusCode expected)
+    public async Task Save_with_an_etag_of_the_wrong_format_is_invalid_for_redis_and_postgres(string store, HttpStatusCode expected)
     {
         var key = NewKey();
         await SaveOkAsync(store, key, "1");
@@ -128,7 +128,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(Redis, HttpStatusCode.InternalServerError)]
     [InlineData(Postgres, HttpStatusCode.InternalServerError)]
     [InlineData(PostgresV2, HttpStatusCode.InternalServerError)]
-    public async Task FirstWrite_WithoutETag_OnAnExistingKey_IsRefused(string store, HttpStatusCode expected)
+    public async Task First_write_without_etag_on_an_existing_key_is_refused(string store, HttpStatusCode expected)
     {
         var key = NewKey();
         var body = $$$"""[{"key":"{{{key}}}","value":1,"options":{"concurrency":"first-write"}}]""";
@@ -147,7 +147,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(Redis)]
     [InlineData(Postgres)]
     [InlineData(PostgresV2)]
-    public async Task Delete_WithIfMatch_ChecksTheETag(string store)
+    public async Task Delete_with_if_match_checks_the_etag(string store)
     {
         var key = NewKey();
         await SaveOkAsync(store, key, "1");
@@ -173,7 +173,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(Redis)]
     [InlineData(Postgres)]
     [InlineData(PostgresV2)]
-    public async Task BulkGet_AnswersWithData_NotValue_AndOnlyTheKeyForMissingOnes(string store)
+    public async Task Bulk_get_answers_with_data_not_value_and_only_the_key_for_missing_ones(string store)
     {
         var (a, missing, b) = (NewKey(), NewKey(), NewKey());
         await SaveOkAsync(store, a, "\"A\"");
@@ -197,7 +197,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(Redis)]
     [InlineData(Postgres)]
     [InlineData(PostgresV2)]
-    public async Task Transaction_AppliesUpsertsAndDeletes(string store)
+    public async Task Transaction_applies_upserts_and_deletes(string store)
     {
         var (a, b, gone) = (NewKey(), NewKey(), NewKey());
         await SaveOkAsync(store, b, "\"old\"");
@@ -223,7 +223,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(Redis)]
     [InlineData(Postgres)]
     [InlineData(PostgresV2)]
-    public async Task Transaction_WithAStaleETag_Returns500_ERR_STATE_TRANSACTION_AndWritesNothing(string store)
+    public async Task Transaction_with_a_stale_etag_returns_500_ERR_STATE_TRANSACTION_and_writes_nothing(string store)
     {
         var (a, b) = (NewKey(), NewKey());
         await SaveOkAsync(store, b, "1");
@@ -244,7 +244,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     }
 
     [Fact]
-    public async Task Transaction_WithAnUnknownOperation_Returns400()
+    public async Task Transaction_with_an_unknown_operation_returns_400()
     {
         using var response = await TransactAsync(Redis, $$$"""{"operations":[{"operation":"merge","request":{"key":"{{{NewKey()}}}","value":1}}]}""");
 
@@ -253,7 +253,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     }
 
     [Fact]
-    public async Task KeyPrefix_DecidesTheRedisKey_AsDaprdsStrategiesDo()
+    public async Task Key_prefix_decides_the_redis_key_as_daprds_strategies_do()
     {
         var key = NewKey();
         foreach (var store in (string[])[Redis, RedisByName, RedisNoPrefix, RedisLiteralPrefix])
@@ -278,7 +278,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     }
 
     [Fact]
-    public async Task RedisLayout_OfAnHttpSave_IsDaprsHash()
+    public async Task Redis_layout_of_an_http_save_is_daprs_hash()
     {
         var key = NewKey();
 
@@ -290,7 +290,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     }
 
     [Fact]
-    public async Task Interop_AHashWrittenAsDaprdWritesIt_IsServedWithItsVersionAsETag()
+    public async Task Interop_a_hash_written_as_daprd_writes_it_is_served_with_its_version_as_etag()
     {
         var key = NewKey();
         await fixture.RawRedis.HashSetAsync($"{fixture.AppId}||{key}", [new HashEntry("data", """{"by":"daprd"}"""), new HashEntry("version", "41")]);
@@ -307,7 +307,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData(PostgresV2, true)]
     // daprd's Redis component reports no ttlExpireTime.
     [InlineData(Redis, false)]
-    public async Task TtlInSeconds_ExpiresTheValue(string store, bool reportsExpireTime)
+    public async Task Ttl_in_seconds_expires_the_value(string store, bool reportsExpireTime)
     {
         var (inBody, inQuery) = (NewKey(), NewKey());
         using (var save = await SaveAsync(store, $$$"""[{"key":"{{{inBody}}}","value":1,"metadata":{"ttlInSeconds":"1"}}]"""))
@@ -348,7 +348,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     }
 
     [Fact]
-    public async Task QueryMetadata_WinsOverTheItemsOwn_AsDaprdMergesThem()
+    public async Task Query_metadata_wins_over_the_items_own_as_daprd_merges_them()
     {
         var key = NewKey();
 
@@ -361,7 +361,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     }
 
     [Fact]
-    public async Task TransactionMetadata_InTheBody_StaysTransactionLevel_WhileQueryMetadataReachesEachOperation()
+    public async Task Transaction_metadata_in_the_body_stays_transaction_level_while_query_metadata_reaches_each_operation()
     {
         var (bodyOnly, viaQuery) = (NewKey(), NewKey());
 
@@ -383,7 +383,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     }
 
     [Fact]
-    public async Task BulkSave_AttemptsEveryItem_AndAnswers409WhenOnlyEtagsFailed()
+    public async Task Bulk_save_attempts_every_item_and_answers_409_when_only_etags_failed()
     {
         var (ok, conflicted) = (NewKey(), NewKey());
         await SaveOkAsync(Redis, conflicted, "1");
@@ -397,7 +397,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     }
 
     [Fact]
-    public async Task Save_OfAnEmptyArray_Returns204()
+    public async Task Save_of_an_empty_array_returns_204()
     {
         using var response = await SaveAsync(Redis, "[]");
 
@@ -405,7 +405,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     }
 
     [Fact]
-    public async Task Save_OfAnItemWithoutKey_Returns400()
+    public async Task Save_of_an_item_without_key_returns_400()
     {
         using var response = await SaveAsync(Redis, """[{"value":1}]""");
 
@@ -414,7 +414,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     }
 
     [Fact]
-    public async Task UnknownStore_Returns400_ERR_STATE_STORE_NOT_FOUND()
+    public async Task Unknown_store_returns_400_ERR_STATE_STORE_NOT_FOUND()
     {
         using var get = await Http.GetAsync($"v1.0/state/nosuchstore/{NewKey()}", Ct);
         var error = await ErrorAsync(get, HttpStatusCode.BadRequest, "ERR_STATE_STORE_NOT_FOUND");
@@ -428,7 +428,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     }
 
     [Fact]
-    public async Task AKeyContainingTheSeparator_Returns400_ERR_MALFORMED_REQUEST()
+    public async Task A_key_containing_the_separator_returns_400_ERR_MALFORMED_REQUEST()
     {
         using var get = await Http.GetAsync($"v1.0/state/{Redis}/a%7C%7Cb", Ct);
         var error = await ErrorAsync(get, HttpStatusCode.BadRequest, "ERR_MALFORMED_REQUEST");
@@ -457,7 +457,7 @@ public sealed class StateApiTests(StateApiSidecar fixture) : IClassFixture<State
     [InlineData("/transaction", "{")]
     [InlineData("/transaction", """{"operations":{}}""")]
     [InlineData("/transaction", """{"operations":[{"operation":"upsert","request":"k"}]}""")]
-    public async Task MalformedBodies_Return400_ERR_MALFORMED_REQUEST(string path, string body)
+    public async Task Malformed_bodies_return_400_ERR_MALFORMED_REQUEST(string path, string body)
     {
         using var response = await Http.PostAsync($"v1.0/state/{Redis}{path}", Json(body), Ct);
 

@@ -8,7 +8,7 @@ namespace DaprPlatform.Sidecar.Tests.Workflow;
 public sealed class WorkItemDispatcherTests
 {
     [Fact]
-    public void Work_GoesRoundRobin_WithinEachWorkersLimit()
+    public void Work_goes_round_robin_within_each_workers_limit()
     {
         var dispatcher = new WorkItemDispatcher(new WorkflowEngineOptions { MaxConcurrentWorkflowsPerWorker = 2, MaxConcurrentActivitiesPerWorker = 1 });
         var a = dispatcher.Connect();
@@ -33,7 +33,7 @@ public sealed class WorkItemDispatcherTests
     }
 
     [Fact]
-    public void Disconnect_RequeuesInFlightWork_WithAFreshToken()
+    public void Disconnect_requeues_in_flight_work_with_a_fresh_token()
     {
         var dispatcher = new WorkItemDispatcher(new WorkflowEngineOptions());
         var turn = WorkDispatch.ForWorkflow(new WorkflowRequest { InstanceId = "wf-1" });

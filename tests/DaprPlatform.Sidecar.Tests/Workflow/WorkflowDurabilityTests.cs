@@ -15,7 +15,7 @@ public sealed class WorkflowDurabilityTests(InfraFixture infra)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task SidecarKilledMidWorkflow_ResumesOnRestart_WithoutRerunningCompletedActivities()
+    public async Task Sidecar_killed_mid_workflow_resumes_on_restart_without_rerunning_completed_activities()
     {
         var appId = infra.UniqueName("wf-durable");
         using var resources = new ResourcesDirectory().AddRedisStateStore(infra.RedisHost, actorStateStore: true);
@@ -82,7 +82,7 @@ public sealed class WorkflowDurabilityTests(InfraFixture infra)
     }
 
     [Fact]
-    public async Task PendingWorkflow_StartedBeforeARestart_RunsAfterIt()
+    public async Task Pending_workflow_started_before_a_restart_runs_after_it()
     {
         var appId = infra.UniqueName("wf-durable-pending");
         using var resources = new ResourcesDirectory().AddRedisStateStore(infra.RedisHost, actorStateStore: true);
@@ -100,7 +100,7 @@ public sealed class WorkflowDurabilityTests(InfraFixture infra)
     }
 
     [Fact]
-    public async Task InMemoryActorStore_DoesNotSurviveARestart()
+    public async Task In_memory_actor_store_does_not_survive_a_restart()
     {
         using var resources = new ResourcesDirectory().AddComponent("statestore", "state.in-memory", new Dictionary<string, string> { ["actorStateStore"] = "true" });
         var appId = infra.UniqueName("wf-volatile");

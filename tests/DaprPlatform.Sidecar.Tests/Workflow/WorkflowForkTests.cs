@@ -27,7 +27,7 @@ public sealed class WorkflowForkTests
     ];
 
     [Fact]
-    public void Build_KeepsFinishedWork_AndRunsTheUnfinishedAgainBeforeTheTarget()
+    public void Build_keeps_finished_work_and_runs_the_unfinished_again_before_the_target()
     {
         var forked = WorkflowFork.Build("src", Source, targetEventId: 3, "copy", overwriteInput: true, "\"new\"", newChildInstanceId: null);
 
@@ -46,7 +46,7 @@ public sealed class WorkflowForkTests
     }
 
     [Fact]
-    public void Build_GivesATargetChildTheCallersInstanceId_AndAnActivityItsNewInput()
+    public void Build_gives_a_target_child_the_callers_instance_id_and_an_activity_its_new_input()
     {
         var child = WorkflowFork.Build("src", Source, 3, "copy", overwriteInput: false, null, newChildInstanceId: "mine");
         var activity = WorkflowFork.Build("src", Source, 1, "copy", overwriteInput: true, "\"b2\"", null);
@@ -63,7 +63,7 @@ public sealed class WorkflowForkTests
     [InlineData(2, true, null, StatusCode.InvalidArgument, "cannot write input to timer event '2'")]
     [InlineData(2, false, "c2", StatusCode.InvalidArgument, "cannot set new child workflow instance ID on timer event '2'")]
     [InlineData(0, false, "c2", StatusCode.InvalidArgument, "cannot set new child workflow instance ID on activity event '0'")]
-    public void Build_RefusesWhatDaprdRefuses(int eventId, bool overwriteInput, string? newChildInstanceId, StatusCode code, string message)
+    public void Build_refuses_what_daprd_refuses(int eventId, bool overwriteInput, string? newChildInstanceId, StatusCode code, string message)
     {
         var error = Assert.Throws<WorkflowRerunException>(() => WorkflowFork.Build("src", Source, eventId, "copy", overwriteInput, null, newChildInstanceId));
 

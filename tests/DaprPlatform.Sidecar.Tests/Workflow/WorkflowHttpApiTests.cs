@@ -14,7 +14,7 @@ public sealed class WorkflowHttpApiTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task InstanceIds_AreValidatedOnStart_AndGeneratedWhenOmitted()
+    public async Task Instance_ids_are_validated_on_start_and_generated_when_omitted()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-http-ids");
 
@@ -44,7 +44,7 @@ public sealed class WorkflowHttpApiTests
     }
 
     [Fact]
-    public async Task Get_ReportsStatusAndProperties_UnderEveryApiVersion()
+    public async Task Get_reports_status_and_properties_under_every_api_version()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-http-get");
         await wf.StartOverHttpAsync("Report", "get-1", "\"input value\"");
@@ -92,7 +92,7 @@ public sealed class WorkflowHttpApiTests
     }
 
     [Fact]
-    public async Task UnknownInstances_AnswerLikeDaprd()
+    public async Task Unknown_instances_answer_like_daprd()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-http-unknown");
         await AssertErrorAsync(await wf.Http.GetAsync("v1.0/workflows/dapr/not-found", Ct),
@@ -113,7 +113,7 @@ public sealed class WorkflowHttpApiTests
     }
 
     [Fact]
-    public async Task WithoutAnActorStateStore_WorkflowApisFailLikeDaprd()
+    public async Task Without_an_actor_state_store_workflow_apis_fail_like_daprd()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-no-actor-store", actorStateStore: false);
         const string message = "the state store is not configured to use the actor runtime. Have you set the - name: actorStateStore value: \"true\" in your state store component file?";
@@ -134,7 +134,7 @@ public sealed class WorkflowHttpApiTests
     }
 
     [Fact]
-    public async Task ApiToken_IsRequiredOnTheGrpcPort_AsAGrpcStatus()
+    public async Task Api_token_is_required_on_the_grpc_port_as_a_grpc_status()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-token", apiToken: "s3cret");
         var hello = await wf.CallAsync(TaskHubSidecarServiceMethods.Hello, new Google.Protobuf.WellKnownTypes.Empty());

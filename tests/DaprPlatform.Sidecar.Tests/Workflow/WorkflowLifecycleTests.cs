@@ -14,7 +14,7 @@ public sealed class WorkflowLifecycleTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Terminate_OverHttp_TerminatesTheChildrenToo()
+    public async Task Terminate_over_http_terminates_the_children_too()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-terminate");
         await using var worker = await wf.ConnectWorkerAsync();
@@ -46,7 +46,7 @@ public sealed class WorkflowLifecycleTests
     }
 
     [Fact]
-    public async Task ListInstanceIDs_PagesOverTheActorStoresMetadataKeys_AndRefusesAForeignToken()
+    public async Task List_instance_ids_pages_over_the_actor_stores_metadata_keys_and_refuses_a_foreign_token()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-list");
         foreach (var id in new[] { "li-1", "li-2", "li-3" })
@@ -72,7 +72,7 @@ public sealed class WorkflowLifecycleTests
     }
 
     [Fact]
-    public async Task SuspendAndResume_HoldEventsUntilResumed()
+    public async Task Suspend_and_resume_hold_events_until_resumed()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-suspend");
         await using var worker = await wf.ConnectWorkerAsync();
@@ -114,7 +114,7 @@ public sealed class WorkflowLifecycleTests
     }
 
     [Fact]
-    public async Task Purge_DeletesOnlyFinishedWorkflows_WithTheirChildren()
+    public async Task Purge_deletes_only_finished_workflows_with_their_children()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-purge");
         await using var worker = await wf.ConnectWorkerAsync();
@@ -169,7 +169,7 @@ public sealed class WorkflowLifecycleTests
     }
 
     [Fact]
-    public async Task GracefulStop_EndsLongPollsAndWorkerStreamsPromptly()
+    public async Task Graceful_stop_ends_long_polls_and_worker_streams_promptly()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-stop");
         await using var worker = await wf.ConnectWorkerAsync();
@@ -186,7 +186,7 @@ public sealed class WorkflowLifecycleTests
     }
 
     [Fact]
-    public async Task WaitForInstanceCompletion_EndsAtTheDeadline()
+    public async Task Wait_for_instance_completion_ends_at_the_deadline()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-deadline");
         await wf.StartOverHttpAsync("Never", "dl-1");

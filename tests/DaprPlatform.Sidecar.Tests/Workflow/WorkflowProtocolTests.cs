@@ -12,7 +12,7 @@ namespace DaprPlatform.Sidecar.Tests.Workflow;
 public sealed class WorkflowProtocolTests
 {
     [Fact]
-    public async Task StartInstance_ActivityRoundTrip_CompletesTheWorkflow()
+    public async Task Start_instance_activity_round_trip_completes_the_workflow()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-roundtrip");
         await using var worker = await wf.ConnectWorkerAsync();
@@ -68,7 +68,7 @@ public sealed class WorkflowProtocolTests
     }
 
     [Fact]
-    public async Task CompletionTokens_StaleTokenIsDiscarded_EmptyTokenIsAccepted()
+    public async Task Completion_tokens_stale_token_is_discarded_empty_token_is_accepted()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-tokens");
         await using var worker = await wf.ConnectWorkerAsync();
@@ -102,7 +102,7 @@ public sealed class WorkflowProtocolTests
     }
 
     [Fact]
-    public async Task DurableTimer_FiresIntoTheNextTurn()
+    public async Task Durable_timer_fires_into_the_next_turn()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-timer");
         await using var worker = await wf.ConnectWorkerAsync();
@@ -120,7 +120,7 @@ public sealed class WorkflowProtocolTests
     }
 
     [Fact]
-    public async Task Events_RaisedBeforeAnyWorkerConnects_AreDeliveredWithTheFirstTurn()
+    public async Task Events_raised_before_any_worker_connects_are_delivered_with_the_first_turn()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-events");
         await wf.StartOverHttpAsync("EventWorkflow", "ev-1");
@@ -153,7 +153,7 @@ public sealed class WorkflowProtocolTests
     }
 
     [Fact]
-    public async Task ChildWorkflow_ResultReachesTheParent()
+    public async Task Child_workflow_result_reaches_the_parent()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-child");
         await using var worker = await wf.ConnectWorkerAsync();
@@ -186,7 +186,7 @@ public sealed class WorkflowProtocolTests
     }
 
     [Fact]
-    public async Task ContinueAsNew_StartsANewExecutionWithTheNewInput()
+    public async Task Continue_as_new_starts_a_new_execution_with_the_new_input()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-can");
         await using var worker = await wf.ConnectWorkerAsync();
@@ -213,7 +213,7 @@ public sealed class WorkflowProtocolTests
     }
 
     [Fact]
-    public async Task WorkerDisconnect_RedispatchesTheActivityToAnotherStream()
+    public async Task Worker_disconnect_redispatches_the_activity_to_another_stream()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-disconnect");
         var first = await wf.ConnectWorkerAsync();
@@ -240,7 +240,7 @@ public sealed class WorkflowProtocolTests
     }
 
     [Fact]
-    public async Task ScheduledStart_WaitsUntilItsTime()
+    public async Task Scheduled_start_waits_until_its_time()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-scheduled");
         await using var worker = await wf.ConnectWorkerAsync();
@@ -262,7 +262,7 @@ public sealed class WorkflowProtocolTests
     }
 
     [Fact]
-    public async Task WorkflowTurns_AreSpreadOverConnectedWorkers()
+    public async Task Workflow_turns_are_spread_over_connected_workers()
     {
         await using var wf = await WorkflowSidecar.StartInMemoryAsync("wf-roundrobin");
         await using var a = await wf.ConnectWorkerAsync();

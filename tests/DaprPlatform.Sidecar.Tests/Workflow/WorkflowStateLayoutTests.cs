@@ -19,7 +19,7 @@ public sealed class WorkflowStateLayoutTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public void Keys_FollowDaprdsActorStateLayout()
+    public void Keys_follow_daprds_actor_state_layout()
     {
         Assert.Equal("dapr.internal.default.myapp.workflow", Keys.WorkflowActorType);
         Assert.Equal("myapp||dapr.internal.default.myapp.workflow||wf-1||metadata", Keys.Metadata("wf-1"));
@@ -32,7 +32,7 @@ public sealed class WorkflowStateLayoutTests
     }
 
     [Fact]
-    public void Metadata_IsBackendWorkflowStateMetadataInProtobuf()
+    public void Metadata_is_backend_workflow_state_metadata_in_protobuf()
     {
         var metadata = new WorkflowStateMetadata(InboxLength: 1, HistoryLength: 300, Generation: 2);
         Assert.Equal(new byte[] { 0x08, 0x01, 0x10, 0xAC, 0x02, 0x18, 0x02 }, metadata.ToBytes());
@@ -44,7 +44,7 @@ public sealed class WorkflowStateLayoutTests
     }
 
     [Fact]
-    public void Index_ShardsAreStableJsonArrays()
+    public void Index_shards_are_stable_json_arrays()
     {
         Assert.Equal(WorkflowIndex.ShardOf("order-42"), WorkflowIndex.ShardOf("order-42"));
         Assert.InRange(WorkflowIndex.ShardOf("order-42"), 0, WorkflowIndex.ShardCount - 1);
@@ -62,7 +62,7 @@ public sealed class WorkflowStateLayoutTests
     }
 
     [Fact]
-    public async Task Steps_AppendHistoryKeys_AndKeepTheInboxContiguous()
+    public async Task Steps_append_history_keys_and_keep_the_inbox_contiguous()
     {
         await using var memory = new InMemoryStateStore(TimeProvider.System);
         var store = new WorkflowStateStore(Entry(memory), Keys, NoResiliency.Instance);
@@ -124,7 +124,7 @@ public sealed class WorkflowStateLayoutTests
     }
 
     [Fact]
-    public async Task LoadedState_DerivesStatusAndResolvedTasks()
+    public async Task Loaded_state_derives_status_and_resolved_tasks()
     {
         await using var memory = new InMemoryStateStore(TimeProvider.System);
         var store = new WorkflowStateStore(Entry(memory), Keys, NoResiliency.Instance);
