@@ -361,6 +361,36 @@ public sealed class MalformedInputTests(MalformedInputSidecar fixture) : IClassF
         return await Http.PostAsync(path, content, Ct);
     }
 
+    // grpc-go refuses a proto3 string that is not UTF-8 before daprd's handler runs (server.go processUnaryRPC).
+    [Theory]
+    [InlineData("GetState", 1)]
+    [InlineData("GetState", 2)]
+    [InlineData("PublishEvent", 2)]
+    public async Task A_grpc_request_with_invalid_utf8_in_a_string_field_is_internal_as_in_daprd(string method, int field)
+    {
+        var request = Message(w =>
+        {
+            for (var number = 1; number <= 2; number++)
+            {
+                w.WriteBytes(number, number == field ? [(byte)'k', 0xFF] : "statestore"u8.ToArray());
+            }
+        });
+
+        var exception = await Assert.ThrowsAsync<RpcException>(() => UnaryAsync(method, request));
+
+        Assert.Equal(StatusCode.Internal, exception.StatusCode);
+        Assert.Equal("grpc: error unmarshalling request: string field contains invalid UTF-8", exception.Status.Detail);
+    }
+
+    [Fact]
+    public async Task A_grpc_request_that_is_no_protobuf_is_internal_as_in_daprd()
+    {
+        var exception = await Assert.ThrowsAsync<RpcException>(() => UnaryAsync("GetState", [0x0A, 0x7F, 0x01]));
+
+        Assert.Equal(StatusCode.Internal, exception.StatusCode);
+        Assert.Equal("grpc: error unmarshalling request: proto: cannot parse invalid wire-format data", exception.Status.Detail);
+    }
+
     private static byte[] Json(params object[] parts)
     {
         var bytes = new List<byte>();

@@ -1,4 +1,6 @@
 using DaprPlatform.Sidecar.Hosting;
+using Grpc.AspNetCore.Server.Model;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DaprPlatform.Sidecar.Api.Grpc;
 
@@ -15,6 +17,9 @@ public static class GrpcApiRoutes
             o.Interceptors.Add<GrpcServerMetricsInterceptor>();
             o.Interceptors.Add<GrpcErrorInterceptor>();
         });
+        // Grpc.AspNetCore's own binder, replaced by one that answers unreadable requests as grpc-go does.
+        services.RemoveAll(typeof(IServiceMethodProvider<>));
+        services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(GoUnmarshalMethodProvider<>));
         services.AddSingleton<GrpcServiceInvoker>();
         services.AddSingleton<DaprGrpcService>();
         services.AddSingleton<WorkflowGrpcService>();
