@@ -154,6 +154,26 @@ public static class GoJson
     }
 
     /// <summary>A JSON value where Go expects a string: null (or absent) leaves it unset.</summary>
+    /// <summary>
+    /// A struct field of a JSON object as encoding/json finds it: names match without regard to case, and when
+    /// several keys match, the last one wins (so JavaScript's "entryID" fills daprd's "entryId").
+    /// </summary>
+    public static bool TryGetField(JsonElement obj, string name, out JsonElement value)
+    {
+        var found = false;
+        value = default;
+        foreach (var property in obj.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = property.Value;
+                found = true;
+            }
+        }
+
+        return found;
+    }
+
     public static string? String(JsonElement value, GoField at) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString(),

@@ -166,10 +166,10 @@ public static class PublishEndpoints
             }
 
             var isObject = item.ValueKind is JsonValueKind.Object;
-            var entryId = isObject && item.TryGetProperty("entryId", out var id) ? GoJson.String(id, GoField.Root.Field(Struct, "entryId")) : null;
-            var contentType = isObject && item.TryGetProperty("contentType", out var type) ? GoJson.String(type, GoField.Root.Field(Struct, "contentType")) : null;
-            var metadata = isObject && item.TryGetProperty("metadata", out var md) ? GoJson.StringMap(md, GoField.Root.Field(Struct, "metadata")) : null;
-            var @event = isObject && item.TryGetProperty("event", out var e) ? e : default;
+            var entryId = isObject && GoJson.TryGetField(item, "entryId", out var id) ? GoJson.String(id, GoField.Root.Field(Struct, "entryId")) : null;
+            var contentType = isObject && GoJson.TryGetField(item, "contentType", out var type) ? GoJson.String(type, GoField.Root.Field(Struct, "contentType")) : null;
+            var metadata = isObject && GoJson.TryGetField(item, "metadata", out var md) ? GoJson.StringMap(md, GoField.Root.Field(Struct, "metadata")) : null;
+            var @event = isObject && GoJson.TryGetField(item, "event", out var e) ? e : default;
             // Converted while the parsed body is alive; a failure is daprd's error only once the whole body decoded.
             var converted = BulkEventConverter.TryConvert(@event, contentType, out var bytes, out var problem);
             entries.Add(new BulkPublishEntry(entryId, bytes, converted ? null : problem, contentType, metadata));

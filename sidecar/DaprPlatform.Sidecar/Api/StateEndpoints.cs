@@ -279,7 +279,7 @@ public static class StateEndpoints
             return (keys, parallelism, metadata);
         }
 
-        if (root.TryGetProperty("keys", out var keysElement) && keysElement.ValueKind is not JsonValueKind.Null)
+        if (GoJson.TryGetField(root, "keys", out var keysElement) && keysElement.ValueKind is not JsonValueKind.Null)
         {
             var at = GoField.Root.Field(Struct, "keys");
             if (keysElement.ValueKind is not JsonValueKind.Array)
@@ -293,12 +293,12 @@ public static class StateEndpoints
             }
         }
 
-        if (root.TryGetProperty("parallelism", out var p))
+        if (GoJson.TryGetField(root, "parallelism", out var p))
         {
             parallelism = GoJson.Int(p, GoField.Root.Field(Struct, "parallelism"));
         }
 
-        if (root.TryGetProperty("metadata", out var md))
+        if (GoJson.TryGetField(root, "metadata", out var md))
         {
             metadata = GoJson.StringMap(md, GoField.Root.Field(Struct, "metadata"));
         }
@@ -322,7 +322,7 @@ public static class StateEndpoints
             return (operations, null);
         }
 
-        if (root.TryGetProperty("operations", out var ops) && ops.ValueKind is not JsonValueKind.Null)
+        if (GoJson.TryGetField(root, "operations", out var ops) && ops.ValueKind is not JsonValueKind.Null)
         {
             var at = GoField.Root.Field(Struct, "operations");
             if (ops.ValueKind is not JsonValueKind.Array)
@@ -338,8 +338,8 @@ public static class StateEndpoints
                         operations.Add((null, null));
                         break;
                     case JsonValueKind.Object:
-                        var kind = op.TryGetProperty("operation", out var k) ? GoJson.String(k, at.Field(OperationStruct, "operation")) : null;
-                        var item = op.TryGetProperty("request", out var request) && request.ValueKind is JsonValueKind.Object
+                        var kind = GoJson.TryGetField(op, "operation", out var k) ? GoJson.String(k, at.Field(OperationStruct, "operation")) : null;
+                        var item = GoJson.TryGetField(op, "request", out var request) && request.ValueKind is JsonValueKind.Object
                             ? BindSetItem(request, GoField.Root, valueRequired: kind != "delete")
                             : null;
                         operations.Add((kind, item));
@@ -350,7 +350,7 @@ public static class StateEndpoints
             }
         }
 
-        var metadata = root.TryGetProperty("metadata", out var md) ? GoJson.StringMap(md, GoField.Root.Field(Struct, "metadata")) : null;
+        var metadata = GoJson.TryGetField(root, "metadata", out var md) ? GoJson.StringMap(md, GoField.Root.Field(Struct, "metadata")) : null;
         return (operations, metadata);
     }
 
@@ -369,12 +369,12 @@ public static class StateEndpoints
             throw at.TypeError(item, "state." + Struct);
         }
 
-        var key = item.TryGetProperty("key", out var k) ? GoJson.String(k, at.Field(Struct, "key")) : null;
-        var etag = item.TryGetProperty("etag", out var e) ? GoJson.String(e, at.Field(Struct, "etag")) : null;
-        var metadata = item.TryGetProperty("metadata", out var md) ? GoJson.StringMap(md, at.Field(Struct, "metadata")) : null;
+        var key = GoJson.TryGetField(item, "key", out var k) ? GoJson.String(k, at.Field(Struct, "key")) : null;
+        var etag = GoJson.TryGetField(item, "etag", out var e) ? GoJson.String(e, at.Field(Struct, "etag")) : null;
+        var metadata = GoJson.TryGetField(item, "metadata", out var md) ? GoJson.StringMap(md, at.Field(Struct, "metadata")) : null;
         string? concurrency = null;
         string? consistency = null;
-        if (item.TryGetProperty("options", out var options) && options.ValueKind is not JsonValueKind.Null)
+        if (GoJson.TryGetField(item, "options", out var options) && options.ValueKind is not JsonValueKind.Null)
         {
             var optionsAt = at.Field(Struct, "options");
             if (options.ValueKind is not JsonValueKind.Object)
@@ -383,16 +383,16 @@ public static class StateEndpoints
             }
 
             // SetStateOption has no json tags: Go names its fields as declared.
-            concurrency = options.TryGetProperty("concurrency", out var c) ? GoJson.String(c, optionsAt.Field(OptionStruct, "Concurrency")) : null;
-            consistency = options.TryGetProperty("consistency", out var cs) ? GoJson.String(cs, optionsAt.Field(OptionStruct, "Consistency")) : null;
+            concurrency = GoJson.TryGetField(options, "concurrency", out var c) ? GoJson.String(c, optionsAt.Field(OptionStruct, "Concurrency")) : null;
+            consistency = GoJson.TryGetField(options, "consistency", out var cs) ? GoJson.String(cs, optionsAt.Field(OptionStruct, "Consistency")) : null;
         }
 
-        if (item.TryGetProperty("contentType", out var contentType))
+        if (GoJson.TryGetField(item, "contentType", out var contentType))
         {
             GoJson.String(contentType, at.Field(Struct, "contentType"));
         }
 
-        var value = item.TryGetProperty("value", out var v) ? CompactJson(v) : valueRequired ? "null"u8.ToArray() : [];
+        var value = GoJson.TryGetField(item, "value", out var v) ? CompactJson(v) : valueRequired ? "null"u8.ToArray() : [];
         return new SetItem(key, value, etag, metadata, concurrency, consistency);
     }
 

@@ -152,6 +152,23 @@ public sealed class MalformedInputTests(MalformedInputSidecar fixture) : IClassF
         Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"{name}: {await response.Content.ReadAsStringAsync(Ct)}");
     }
 
+    // encoding/json matches struct field names without regard to case: the JavaScript SDK sends "entryID".
+    [Fact]
+    public async Task Field_names_match_without_regard_to_case_as_go_matches_them()
+    {
+        var key = $"case-{Guid.NewGuid():N}";
+
+        var bulk = await PostAsync(
+            "v1.0-alpha1/publish/bulk/pubsub/orders",
+            Encoding.UTF8.GetBytes("""[{"entryID":"1","contentType":"text/plain","Event":"a"},{"ENTRYID":"2","contentType":"text/plain","event":"b"}]"""));
+        var save = await PostAsync("v1.0/state/statestore", Encoding.UTF8.GetBytes($$"""[{"Key":"{{key}}","VALUE":"v"}]"""));
+        using var read = await fixture.Sidecar.HttpClient.GetAsync($"v1.0/state/statestore/{key}", Ct);
+
+        Assert.True(bulk.StatusCode == HttpStatusCode.NoContent, await bulk.Content.ReadAsStringAsync(Ct));
+        Assert.True(save.StatusCode == HttpStatusCode.NoContent, await save.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("\"v\"", await read.Content.ReadAsStringAsync(Ct));
+    }
+
     // The answers of dapr pkg/api/http/http.go: onPostState returns Go's error as it is; onBulkGetState and
     // onPostStateTransaction wrap it in messages.ErrMalformedRequest; onBulkPublish in PubSub(...).UnmarshalEvents, and
     // an entry without a content type is ConvertEventToBytes' errContentTypeMismatch (MarshalEnvelope).
