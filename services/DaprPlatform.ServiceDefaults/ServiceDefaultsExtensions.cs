@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace DaprPlatform.ServiceDefaults;
+
+/// <summary>
+/// What every DaprPlatform service has, added with one call in its Program.cs (in the manner of dotnet/eShop's
+/// ServiceDefaults): structured logs, traces and metrics, liveness and readiness, RFC 7807 errors, OpenAPI, and the
+/// Dapr client.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    public const string LivenessPath = "/healthz";
+    public const string ReadinessPath = "/readyz";
+    public const string MetricsPath = "/metrics";
+
+    // Checks tagged so run only for readiness: a service whose sidecar is gone is alive but not ready.
+    public const string ReadyTag = "ready";
+
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        // Compact JSON on stdout: one event per line that log shippers read as is; levels from configuration
+        // ("Serilog" section), request logs from UseSerilogRequestLogging instead of the framework's per-request noise.
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(new RenderedCompactJsonFormatter()));
+
+        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName))
+            .WithTracing(tracing => tracing
+                .AddSource(serviceName)
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsInfrastructurePath(context.Request.Path))
+                .AddHttpClientInstrumentation())
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter());
+        // Traces leave the process only when a collector is configured, as OpenTelemetry's own variable says.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy())
+            .AddCheck<DaprSidecarHealthCheck>("dapr-sidecar", tags: [ReadyTag]);
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddDaprClient();
+        return builder;
+    }
+
+    /// <summary>Error handling, request logs and the endpoints every service exposes: health, metrics, OpenAPI.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        // Unhandled exceptions and bare error statuses become problem details; the exception itself stays in the log.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSerilogRequestLogging(options => options.GetLevel = (context, _, exception) =>
+            exception is not null || context.Response.StatusCode >= 500 ? Serilog.Events.LogEventLevel.Error
+            : IsInfrastructurePath(context.Request.Path) ? Serilog.Events.LogEventLevel.Verbose
+            : Serilog.Events.LogEventLevel.Information);
+
+        app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = check => !check.Tags.Contains(ReadyTag) });
+        app.MapHealthChecks(ReadinessPath);
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        app.MapOpenApi();
+        return app;
+    }
+
+    private static bool IsInfrastructurePath(Microsoft.AspNetCore.Http.PathString path) =>
+        path.StartsWithSegments(LivenessPath) || path.StartsWithSegments(ReadinessPath) || path.StartsWithSegments(MetricsPath);
+}
