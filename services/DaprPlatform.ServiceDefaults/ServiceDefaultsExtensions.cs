@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -69,7 +70,11 @@ public static class ServiceDefaultsExtensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Unhandled exceptions and bare error statuses become problem details; the exception itself stays in the log.
-        app.UseExceptionHandler();
+        // A body or parameter that cannot be bound is the client's error (400), in every environment.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
         app.UseSerilogRequestLogging(options => options.GetLevel = (context, _, exception) =>
             exception is not null || context.Response.StatusCode >= 500 ? Serilog.Events.LogEventLevel.Error

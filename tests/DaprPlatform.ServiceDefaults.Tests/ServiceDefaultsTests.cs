@@ -46,6 +46,19 @@ public sealed class ServiceDefaultsTests
     }
 
     [Fact]
+    public async Task A_body_that_cannot_be_bound_is_a_problem_details_400_not_a_500()
+    {
+        await using var service = await StartServiceAsync(app => app.MapPost("/orders", (OrderLine line) => line.Quantity));
+
+        using var response = await service.Client.PostAsync("/orders", new StringContent("not json", System.Text.Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    public sealed record OrderLine(int Quantity);
+
+    [Fact]
     public async Task An_unknown_route_is_a_problem_details_404()
     {
         await using var service = await StartServiceAsync();
