@@ -39,21 +39,18 @@ public static class ReservationsApi
         return TypedResults.Ok(await inventory.ReserveAsync(request, ct));
     }
 
-    public static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> ReleaseAsync(
-        string reservationId, InventoryService inventory, CancellationToken ct) =>
-        await inventory.EndAsync(reservationId, ReservationStatus.Released, ct) switch
-        {
-            { Outcome: EndOutcome.Ended } ended => TypedResults.Ok(ended.Reservation!),
-            { Outcome: EndOutcome.Conflict } conflict => Problem(StatusCodes.Status409Conflict, "The reservation is committed", conflict.Reservation!.ReservationId),
-            _ => Problem(StatusCodes.Status404NotFound, "No such reservation", reservationId),
-        };
+    public static Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> ReleaseAsync(string reservationId, InventoryService inventory, CancellationToken ct) =>
+        EndAsync(reservationId, ReservationStatus.Released, "The reservation is committed", inventory, ct);
 
-    public static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> CommitAsync(
-        string reservationId, InventoryService inventory, CancellationToken ct) =>
-        await inventory.EndAsync(reservationId, ReservationStatus.Committed, ct) switch
+    public static Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> CommitAsync(string reservationId, InventoryService inventory, CancellationToken ct) =>
+        EndAsync(reservationId, ReservationStatus.Committed, "The reservation is released", inventory, ct);
+
+    private static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> EndAsync(
+        string reservationId, ReservationStatus end, string conflictTitle, InventoryService inventory, CancellationToken ct) =>
+        await inventory.EndAsync(reservationId, end, ct) switch
         {
             { Outcome: EndOutcome.Ended } ended => TypedResults.Ok(ended.Reservation!),
-            { Outcome: EndOutcome.Conflict } conflict => Problem(StatusCodes.Status409Conflict, "The reservation is released", conflict.Reservation!.ReservationId),
+            { Outcome: EndOutcome.Conflict } => Problem(StatusCodes.Status409Conflict, conflictTitle, reservationId),
             _ => Problem(StatusCodes.Status404NotFound, "No such reservation", reservationId),
         };
 
