@@ -3,6 +3,7 @@ using DaprPlatform.Sidecar.Components;
 using DaprPlatform.Sidecar.Components.PubSub;
 using DaprPlatform.Sidecar.Hosting;
 using DaprPlatform.Sidecar.Resources;
+using DaprPlatform.Sidecar.Runtime.Metrics;
 using DaprPlatform.Sidecar.Runtime.PubSub;
 using DaprPlatform.Sidecar.Runtime.Resiliency;
 
@@ -79,6 +80,7 @@ public static class PublishEndpoints
         StartupComponents components,
         PubSubPublisher publisher,
         IResiliencyProvider resiliency,
+        SidecarMetrics metrics,
         SidecarOptions options,
         ConfigurationResource configuration,
         TimeProvider time,
@@ -131,7 +133,7 @@ public static class PublishEndpoints
             throw DaprErrors.PubsubForbidden(topic!, options.AppId).ToException();
         }
 
-        var failed = await PublishEntriesAsync(entry, topic!, entries, resiliency.ComponentOutbound(pubsubname), ct);
+        var failed = await PublishEntriesAsync(entry, topic!, entries, resiliency.ComponentOutbound(pubsubname), metrics, ct);
         if (failed.Count == 0)
         {
             return TypedResults.NoContent();
@@ -183,8 +185,9 @@ public static class PublishEndpoints
     /// retries only the entries that failed.
     /// </summary>
     internal static async Task<List<(string EntryId, string Error)>> PublishEntriesAsync(
-        PubSubEntry entry, string topic, List<PendingEntry> entries, IResiliencyPolicy policy, CancellationToken ct)
+        PubSubEntry entry, string topic, List<PendingEntry> entries, IResiliencyPolicy policy, SidecarMetrics metrics, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var pending = entries;
         var failures = new Dictionary<string, string>(StringComparer.Ordinal);
         try
@@ -235,7 +238,9 @@ public static class PublishEndpoints
             }
         }
 
-        return entries.Where(e => failures.ContainsKey(e.EntryId)).Select(e => (e.EntryId, failures[e.EntryId])).ToList();
+        var failed = entries.Where(e => failures.ContainsKey(e.EntryId)).Select(e => (e.EntryId, failures[e.EntryId])).ToList();
+        metrics.RecordBulkPublish(entry.Name, topic, failed.Count == 0, entries.Count - failed.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return failed;
     }
 
     /// <summary>The CloudEvent daprd publishes for a non-raw request; a body that is not a CloudEvent it claims to be is daprd's error.</summary>

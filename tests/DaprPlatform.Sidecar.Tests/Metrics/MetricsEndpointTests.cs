@@ -101,7 +101,7 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
-    public async Task Metrics_count_state_secret_and_publish_operations_of_the_http_api_as_daprd_names_them()
+    public async Task Metrics_count_state_secret_publish_and_bulk_publish_operations_of_the_http_api_as_daprd_names_them()
     {
         var appId = InvocationSidecars.UniqueId("components-measured");
         using var resources = new ResourcesDirectory()
@@ -121,6 +121,10 @@ public sealed class MetricsEndpointTests
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("v1.0/secrets/secretstore/apiKey", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await http.PostAsync("v1.0/publish/pubsub/orders", new StringContent("{}"), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await http.PostAsync(
+            "v1.0-alpha1/publish/bulk/pubsub/orders",
+            new StringContent("[{\"entryId\":\"1\",\"event\":\"a\",\"contentType\":\"text/plain\"},{\"entryId\":\"2\",\"event\":\"b\",\"contentType\":\"text/plain\"}]"),
+            Ct)).StatusCode);
 
         var lines = await ScrapeAsync(sidecar);
         Assert.Contains($"dapr_component_state_count{{app_id=\"{appId}\",component=\"memstore\",namespace=\"default\",operation=\"set\",success=\"true\"}} 1", lines);
@@ -129,6 +133,8 @@ public sealed class MetricsEndpointTests
         Assert.Contains($"dapr_component_state_count{{app_id=\"{appId}\",component=\"memstore\",namespace=\"default\",operation=\"delete\",success=\"false\"}} 1", lines);
         Assert.Contains($"dapr_component_secret_count{{app_id=\"{appId}\",component=\"secretstore\",namespace=\"default\",operation=\"get\",success=\"true\"}} 1", lines);
         Assert.Contains($"dapr_component_pubsub_egress_count{{app_id=\"{appId}\",component=\"pubsub\",namespace=\"default\",success=\"true\",topic=\"orders\"}} 1", lines);
+        Assert.Contains($"dapr_component_pubsub_egress_bulk_count{{app_id=\"{appId}\",component=\"pubsub\",namespace=\"default\",success=\"true\",topic=\"orders\"}} 1", lines);
+        Assert.Contains($"dapr_component_pubsub_egress_bulk_event_count{{app_id=\"{appId}\",component=\"pubsub\",namespace=\"default\",success=\"true\",topic=\"orders\"}} 2", lines);
     }
 
     private static async Task<HttpResponseMessage> DeleteWithStaleETagAsync(HttpClient http)

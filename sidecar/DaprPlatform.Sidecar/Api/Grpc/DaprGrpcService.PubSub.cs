@@ -80,7 +80,7 @@ public sealed partial class DaprGrpcService
         }
 
         var failed = await PublishEndpoints.PublishEntriesAsync(
-            entry, request.Topic, pending, calls.Policy(request.PubsubName), context.CancellationToken);
+            entry, request.Topic, pending, calls.Policy(request.PubsubName), metrics, context.CancellationToken);
         // daprd's default bulk publisher (the one for components without native bulk publish) fails the whole call
         // with the first error when any entry failed; gRPC then carries no failedEntries.
         if (failed.Count > 0)

@@ -5,6 +5,7 @@ using DaprPlatform.Sidecar.Grpc.Runtime;
 using DaprPlatform.Sidecar.Hosting;
 using DaprPlatform.Sidecar.Resources;
 using DaprPlatform.Sidecar.Runtime;
+using DaprPlatform.Sidecar.Runtime.Metrics;
 using DaprPlatform.Sidecar.Runtime.PubSub;
 using DaprPlatform.Sidecar.Runtime.Resiliency;
 using Google.Protobuf;
@@ -23,6 +24,7 @@ namespace DaprPlatform.Sidecar.Api.Grpc;
 public sealed partial class DaprGrpcService(
     StartupComponents components,
     ComponentCalls calls,
+    SidecarMetrics metrics,
     PubSubPublisher publisher,
     SidecarOptions options,
     LoadedResources resources,

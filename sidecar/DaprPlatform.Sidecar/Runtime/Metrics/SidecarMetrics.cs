@@ -53,6 +53,9 @@ public sealed class SidecarMetrics
     private readonly HistogramFamily<(string, string, string, string, string, string)> _pubsubIngressLatency;
     private readonly CounterFamily<(string, string, string, string, string)> _pubsubEgress;
     private readonly HistogramFamily<(string, string, string, string, string)> _pubsubEgressLatency;
+    private readonly CounterFamily<(string, string, string, string, string)> _bulkEgress;
+    private readonly CounterFamily<(string, string, string, string, string)> _bulkEgressEvents;
+    private readonly HistogramFamily<(string, string, string, string, string)> _bulkEgressLatency;
     private readonly CounterFamily<(string, string, string, string, string)> _stateCount;
     private readonly HistogramFamily<(string, string, string, string, string)> _stateLatency;
     private readonly CounterFamily<(string, string, string, string, string)> _secretCount;
@@ -95,6 +98,12 @@ public sealed class SidecarMetrics
             "dapr_component_pubsub_egress_count", "The number of outgoing messages published to the pub/sub component.", [.. component, "success", "topic"]));
         _pubsubEgressLatency = Add(new HistogramFamily<(string, string, string, string, string)>(
             "dapr_component_pubsub_egress_latencies", "The latency of the response from the pub/sub component.", LatencyBucketsMs, [.. component, "success", "topic"]));
+        _bulkEgress = Add(new CounterFamily<(string, string, string, string, string)>(
+            "dapr_component_pubsub_egress_bulk_count", "The number of bulk publish calls to the pub/sub component.", [.. component, "success", "topic"]));
+        _bulkEgressEvents = Add(new CounterFamily<(string, string, string, string, string)>(
+            "dapr_component_pubsub_egress_bulk_event_count", "The number of outgoing messages to the pub/sub component published through bulk publish API.", [.. component, "success", "topic"]));
+        _bulkEgressLatency = Add(new HistogramFamily<(string, string, string, string, string)>(
+            "dapr_component_pubsub_egress_bulk_latencies", "The latency of the response for the bulk publish call from the pub/sub component.", LatencyBucketsMs, [.. component, "success", "topic"]));
         _stateCount = Add(new CounterFamily<(string, string, string, string, string)>(
             "dapr_component_state_count", "The number of operations performed on the state component.", [.. component, "operation", "success"]));
         _stateLatency = Add(new HistogramFamily<(string, string, string, string, string)>(
@@ -219,6 +228,26 @@ public sealed class SidecarMetrics
         if (elapsedMs > 0)
         {
             _pubsubEgressLatency.Observe(labels, elapsedMs);
+        }
+    }
+
+    /// <summary>
+    /// One bulk publish call, as daprd counts it: the call with its overall success, and the events that were
+    /// published (always under success "true", even when the call as a whole failed).
+    /// </summary>
+    public void RecordBulkPublish(string pubsub, string topic, bool success, int eventsPublished, double elapsedMs)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        var labels = (_appId, pubsub, _namespace, success ? "true" : "false", topic);
+        _bulkEgress.Add(labels);
+        _bulkEgressLatency.Observe(labels, elapsedMs);
+        if (eventsPublished > 0)
+        {
+            _bulkEgressEvents.Add((_appId, pubsub, _namespace, "true", topic), eventsPublished);
         }
     }
 
