@@ -95,6 +95,9 @@ public sealed class MetricsEndpointTests
         Assert.Contains($"dapr_grpc_io_server_completed_rpcs{{app_id=\"{appId}\",grpc_server_method=\"/dapr.proto.runtime.v1.Dapr/GetState\",grpc_server_status=\"OK\"}} 2", lines);
         Assert.Contains($"dapr_grpc_io_server_completed_rpcs{{app_id=\"{appId}\",grpc_server_method=\"/dapr.proto.runtime.v1.Dapr/GetState\",grpc_server_status=\"InvalidArgument\"}} 1", lines);
         Assert.Contains(lines, l => l.StartsWith($"dapr_grpc_io_server_server_latency_count{{app_id=\"{appId}\",grpc_server_method=\"/dapr.proto.runtime.v1.Dapr/GetState\",grpc_server_status=\"OK\"}} 2", StringComparison.Ordinal));
+        // Request and response sizes per unary call, in daprd's byte buckets: the requests are a few bytes each.
+        Assert.Contains($"dapr_grpc_io_server_received_bytes_per_rpc_bucket{{app_id=\"{appId}\",grpc_server_method=\"/dapr.proto.runtime.v1.Dapr/GetState\",le=\"1024\"}} 3", lines);
+        Assert.Contains($"dapr_grpc_io_server_sent_bytes_per_rpc_count{{app_id=\"{appId}\",grpc_server_method=\"/dapr.proto.runtime.v1.Dapr/GetState\"}} 3", lines);
         // The component is counted once per API call that reached it; the unknown store reached none.
         Assert.Contains($"dapr_component_state_count{{app_id=\"{appId}\",component=\"memstore\",namespace=\"default\",operation=\"get\",success=\"true\"}} 2", lines);
         Assert.DoesNotContain(lines, l => l.Contains("component=\"nowhere\"", StringComparison.Ordinal));

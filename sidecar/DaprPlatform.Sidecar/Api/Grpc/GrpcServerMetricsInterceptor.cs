@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DaprPlatform.Sidecar.Runtime.Metrics;
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
@@ -17,10 +18,12 @@ public sealed class GrpcServerMetricsInterceptor(SidecarMetrics metrics) : Inter
     {
         var started = Stopwatch.GetTimestamp();
         var status = StatusCode.Unknown;
+        long sent = 0;
         try
         {
             var response = await continuation(request, context);
             status = context.Status.StatusCode;
+            sent = metrics.Enabled ? Size(response) : 0;
             return response;
         }
         catch (Exception e)
@@ -30,7 +33,7 @@ public sealed class GrpcServerMetricsInterceptor(SidecarMetrics metrics) : Inter
         }
         finally
         {
-            metrics.RecordGrpcServerCall(context.Method, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            metrics.RecordGrpcServerCall(context.Method, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, metrics.Enabled ? (Size(request), sent) : null);
         }
     }
 
@@ -54,6 +57,8 @@ public sealed class GrpcServerMetricsInterceptor(SidecarMetrics metrics) : Inter
             metrics.RecordGrpcServerCall(context.Method, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
+
+    private static long Size(object? message) => message is IMessage protobuf ? protobuf.CalculateSize() : 0;
 
     private static StatusCode StatusOf(Exception exception) => exception switch
     {

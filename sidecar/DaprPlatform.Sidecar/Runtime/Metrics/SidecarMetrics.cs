@@ -30,6 +30,10 @@ public sealed record ResiliencyMetricTarget(string ResiliencyName, string FlowDi
 public sealed class SidecarMetrics
 {
     /// <summary>daprd's default latency buckets in milliseconds (pkg/config GetLatencyDistribution).</summary>
+    // daprd's defaultSizeDistribution (pkg/diagnostics/metrics.go): 1 KiB to 4 GiB.
+    public static readonly double[] SizeBucketsBytes =
+        [1 << 10, 2 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20, 256 << 20, 1 << 30, 4L << 30];
+
     public static readonly double[] LatencyBucketsMs =
         [1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 30, 40, 50, 65, 80, 100, 130, 160, 200, 250, 300, 400, 500, 650, 800, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000];
 
@@ -44,6 +48,8 @@ public sealed class SidecarMetrics
     private readonly HistogramFamily<(string, string, string, string)> _httpLatency;
     private readonly CounterFamily<(string, string, string)> _grpcCompleted;
     private readonly HistogramFamily<(string, string, string)> _grpcLatency;
+    private readonly HistogramFamily<(string, string)> _grpcReceivedBytes;
+    private readonly HistogramFamily<(string, string)> _grpcSentBytes;
     private readonly CounterFamily<(string, string, string)> _invocationRequestsSent;
     private readonly CounterFamily<(string, string)> _invocationRequestsReceived;
     private readonly CounterFamily<(string, string, string)> _invocationResponsesSent;
@@ -80,6 +86,10 @@ public sealed class SidecarMetrics
             "dapr_grpc_io_server_completed_rpcs", "Distribution of bytes sent per RPC, by method.", "app_id", "grpc_server_method", "grpc_server_status"));
         _grpcLatency = Add(new HistogramFamily<(string, string, string)>(
             "dapr_grpc_io_server_server_latency", "Time between first byte of request received to last byte of response sent, or terminal error.", LatencyBucketsMs, "app_id", "grpc_server_method", "grpc_server_status"));
+        _grpcReceivedBytes = Add(new HistogramFamily<(string, string)>(
+            "dapr_grpc_io_server_received_bytes_per_rpc", "Total bytes received across all messages per RPC.", SizeBucketsBytes, "app_id", "grpc_server_method"));
+        _grpcSentBytes = Add(new HistogramFamily<(string, string)>(
+            "dapr_grpc_io_server_sent_bytes_per_rpc", "Total bytes sent in across all response messages per RPC.", SizeBucketsBytes, "app_id", "grpc_server_method"));
         _invocationRequestsSent = Add(new CounterFamily<(string, string, string)>(
             "dapr_runtime_service_invocation_req_sent_total", "The number of requests sent via service invocation.", "app_id", "dst_app_id", "type"));
         _invocationRequestsReceived = Add(new CounterFamily<(string, string)>(
@@ -141,8 +151,11 @@ public sealed class SidecarMetrics
         _httpLatency.Observe(labels, elapsedMs);
     }
 
-    /// <summary>One call served by the gRPC API: its full method name and the status the client got.</summary>
-    public void RecordGrpcServerCall(string method, StatusCode status, double elapsedMs)
+    /// <summary>
+    /// One call served by the gRPC API: its full method name and the status the client got; for a unary call also
+    /// the sizes of its request and response messages (daprd records none for streams).
+    /// </summary>
+    public void RecordGrpcServerCall(string method, StatusCode status, double elapsedMs, (long Received, long Sent)? sizes = null)
     {
         if (!Enabled)
         {
@@ -153,6 +166,11 @@ public sealed class SidecarMetrics
         var labels = (_appId, method, status == StatusCode.Cancelled ? "Canceled" : status.ToString());
         _grpcCompleted.Add(labels);
         _grpcLatency.Observe(labels, elapsedMs);
+        if (sizes is var (received, sent))
+        {
+            _grpcReceivedBytes.Observe((_appId, method), received);
+            _grpcSentBytes.Observe((_appId, method), sent);
+        }
     }
 
     /// <summary>Caller side: a request sent to another app's sidecar.</summary>
