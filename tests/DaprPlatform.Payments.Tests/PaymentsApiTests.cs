@@ -6,7 +6,8 @@ using DaprPlatform.Payments.Provider;
 
 namespace DaprPlatform.Payments.Tests;
 
-public sealed class PaymentsApiTests(PaymentsApp payments) : IClassFixture<PaymentsApp>
+/// <summary>The payments API, run once per state store the ledger can live in (only the component YAML differs).</summary>
+public abstract class PaymentsApiTests(PaymentsApp payments)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -119,3 +120,7 @@ public sealed class PaymentsApiTests(PaymentsApp payments) : IClassFixture<Payme
         return (response.StatusCode, response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<PaymentRecord>(Ct) : null);
     }
 }
+
+public sealed class PaymentsOnRedisTests(RedisPaymentsApp payments) : PaymentsApiTests(payments), IClassFixture<RedisPaymentsApp>;
+
+public sealed class PaymentsOnPostgresTests(PostgresPaymentsApp payments) : PaymentsApiTests(payments), IClassFixture<PostgresPaymentsApp>;

@@ -8,10 +8,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DaprPlatform.Payments.Tests;
 
 /// <summary>
-/// The payments service in memory (TestServer) with its Dapr.Client on a real sidecar whose state store is Redis,
-/// and a provider timeout short enough that pm_card_slow exceeds it quickly.
+/// The payments service in memory (TestServer) with its Dapr.Client on a real sidecar, and a provider timeout short
+/// enough that pm_card_slow exceeds it quickly. Which state store holds the ledger is the component YAML's choice
+/// alone: the same code runs on each (<see cref="RedisPaymentsApp"/>, <see cref="PostgresPaymentsApp"/>).
 /// </summary>
-public sealed class PaymentsApp(InfraFixture infra) : IAsyncLifetime
+public abstract class PaymentsApp(InfraFixture infra) : IAsyncLifetime
 {
     public static readonly TimeSpan ProviderTimeout = TimeSpan.FromMilliseconds(300);
 
@@ -23,9 +24,14 @@ public sealed class PaymentsApp(InfraFixture infra) : IAsyncLifetime
 
     public SimulatedPaymentProvider Provider => _factory!.Services.GetRequiredService<SimulatedPaymentProvider>();
 
+    protected InfraFixture Infra => infra;
+
+    /// <summary>Writes the <c>statestore</c> component into <paramref name="resources"/>.</summary>
+    protected abstract Task AddStateStoreAsync(ResourcesDirectory resources);
+
     public async ValueTask InitializeAsync()
     {
-        _resources.AddRedisStateStore(infra.RedisHost);
+        await AddStateStoreAsync(_resources);
         _sidecar = await SidecarProcess.StartAsync(
             new SidecarProcessOptions { AppId = infra.UniqueName("payments"), ResourcesPaths = [_resources.Path] }, TestContext.Current.CancellationToken);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
@@ -50,4 +56,19 @@ public sealed class PaymentsApp(InfraFixture infra) : IAsyncLifetime
 
         _resources.Dispose();
     }
+}
+
+public sealed class RedisPaymentsApp(InfraFixture infra) : PaymentsApp(infra)
+{
+    protected override Task AddStateStoreAsync(ResourcesDirectory resources)
+    {
+        resources.AddRedisStateStore(Infra.RedisHost);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class PostgresPaymentsApp(InfraFixture infra) : PaymentsApp(infra)
+{
+    protected override async Task AddStateStoreAsync(ResourcesDirectory resources) =>
+        resources.AddPostgresStateStore(await Infra.CreateDatabaseAsync("payments_ledger", TestContext.Current.CancellationToken));
 }
