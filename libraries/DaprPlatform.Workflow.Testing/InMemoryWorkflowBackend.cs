@@ -7,8 +7,8 @@ namespace DaprPlatform.Workflow.Testing;
 /// <summary>
 /// An in-memory stand-in for the sidecar's workflow engine, following durabletask's runtime-state rules: every turn
 /// gets a WorkflowStarted event (the turn's time) plus the inbox; actions become history events whose id is the
-/// action id; completions arrive with id -1; continue-as-new starts a fresh history. Thread-safe, so a fake gRPC
-/// sidecar can drive it from several calls. Time comes from <see cref="Clock"/>.
+/// action id; completions arrive with id -1; continue-as-new starts a fresh history. Time comes from <see cref="Clock"/>.
+/// Every call takes one lock, so test code may query an instance while the host runs it.
 /// </summary>
 internal sealed class InMemoryWorkflowBackend(Func<DateTime> clock)
 {
@@ -20,17 +20,10 @@ internal sealed class InMemoryWorkflowBackend(Func<DateTime> clock)
 
     public Func<DateTime> Clock { get; } = clock;
 
-    /// <summary>Raised (outside the lock) whenever new work may be available.</summary>
-    public event Action? WorkAvailable;
+    public string CreateInstance(string name, string? instanceId, string? input, DateTime? startAt = null) =>
+        Locked(() => CreateInstanceCore(name, instanceId ?? Guid.NewGuid().ToString("N"), input, parent: null, startAt));
 
-    public string CreateInstance(string name, string? instanceId, string? input, DateTime? startAt = null)
-    {
-        var created = Locked(() => CreateInstanceCore(name, instanceId ?? Guid.NewGuid().ToString("N"), input, parent: null, startAt));
-        WorkAvailable?.Invoke();
-        return created;
-    }
-
-    public bool RaiseEvent(string instanceId, string eventName, string? input) => Notify(Locked(() =>
+    public bool RaiseEvent(string instanceId, string eventName, string? input) => Locked(() =>
     {
         if (!_instances.TryGetValue(instanceId, out var instance) || instance.IsCompleted)
         {
@@ -39,16 +32,13 @@ internal sealed class InMemoryWorkflowBackend(Func<DateTime> clock)
 
         instance.Inbox.Add(NewEvent(e => e.EventRaised = new EventRaisedEvent { Name = eventName, Input = input }));
         return true;
-    }));
+    });
 
-    public bool Terminate(string instanceId, string? output, bool recursive) => Notify(Locked(() => TerminateCore(instanceId, output, recursive)));
+    public bool Terminate(string instanceId, string? output, bool recursive) => Locked(() => TerminateCore(instanceId, output, recursive));
 
-    public bool Suspend(string instanceId, string? reason) => Notify(Locked(() => AddControlEvent(instanceId, e => e.ExecutionSuspended = new ExecutionSuspendedEvent { Input = reason })));
+    public bool Suspend(string instanceId, string? reason) => Locked(() => AddControlEvent(instanceId, e => e.ExecutionSuspended = new ExecutionSuspendedEvent { Input = reason }));
 
-    public bool Resume(string instanceId, string? reason) => Notify(Locked(() => AddControlEvent(instanceId, e => e.ExecutionResumed = new ExecutionResumedEvent { Input = reason })));
-
-    /// <summary>Deletes a completed instance (and, recursively, its completed children).</summary>
-    public int Purge(string instanceId, bool recursive) => Locked(() => PurgeCore(instanceId, recursive));
+    public bool Resume(string instanceId, string? reason) => Locked(() => AddControlEvent(instanceId, e => e.ExecutionResumed = new ExecutionResumedEvent { Input = reason }));
 
     public ProtocolWorkflowState? GetState(string instanceId, bool includeInputsAndOutputs) => Locked(() =>
         _instances.TryGetValue(instanceId, out var instance) ? instance.ToState(includeInputsAndOutputs) : null);
@@ -68,34 +58,9 @@ internal sealed class InMemoryWorkflowBackend(Func<DateTime> clock)
     public bool TryTakeActivityWorkItem(out WorkItem workItem) => TryLocked(out workItem, TakeActivityWorkItemCore);
 
     /// <summary>Applies a workflow turn's result; false when the completion token is unknown (stale or duplicate).</summary>
-    public bool CompleteWorkflowWorkItem(WorkflowResponse response) => Notify(Locked(() => CompleteWorkflowCore(response)));
+    public bool CompleteWorkflowWorkItem(WorkflowResponse response) => Locked(() => CompleteWorkflowCore(response));
 
-    public bool CompleteActivityWorkItem(ActivityResponse response) => Notify(Locked(() => CompleteActivityCore(response)));
-
-    /// <summary>True while the item with this completion token waits for its completion.</summary>
-    public bool IsInFlight(string completionToken) => Locked(() => _inFlight.ContainsKey(completionToken));
-
-    /// <summary>Puts an undelivered or unfinished item back (its worker disconnected), as the sidecar does.</summary>
-    public void Abandon(string completionToken) => Notify(Locked(() =>
-    {
-        if (!_inFlight.Remove(completionToken, out var item))
-        {
-            return false;
-        }
-
-        if (item.Activity is { } activity)
-        {
-            _activities.Insert(0, activity);
-        }
-        else if (_instances.TryGetValue(item.InstanceId, out var instance))
-        {
-            instance.Inbox.InsertRange(0, instance.TurnEvents.Skip(1));
-            instance.TurnEvents.Clear();
-            instance.TurnInFlight = false;
-        }
-
-        return true;
-    }));
+    public bool CompleteActivityWorkItem(ActivityResponse response) => Locked(() => CompleteActivityCore(response));
 
     /// <summary>The earliest moment something time-based becomes due: a timer or a scheduled start.</summary>
     public DateTime? NextWakeUp() => Locked(() =>
@@ -107,7 +72,7 @@ internal sealed class InMemoryWorkflowBackend(Func<DateTime> clock)
     });
 
     /// <summary>Delivers TimerFired for every timer due at the current clock; returns how many fired.</summary>
-    public int FireDueTimers() => NotifyCount(Locked(() =>
+    public int FireDueTimers() => Locked(() =>
     {
         var now = Clock();
         var due = _timers.Where(t => t.FireAt <= now).OrderBy(t => t.FireAt).ThenBy(t => t.TimerId).ToList();
@@ -121,7 +86,7 @@ internal sealed class InMemoryWorkflowBackend(Func<DateTime> clock)
         }
 
         return due.Count;
-    }));
+    });
 
     private string CreateInstanceCore(string name, string instanceId, string? input, ParentInstanceInfo? parent, DateTime? startAt)
     {
@@ -177,26 +142,6 @@ internal sealed class InMemoryWorkflowBackend(Func<DateTime> clock)
 
         instance.Inbox.Add(NewEvent(set));
         return true;
-    }
-
-    private int PurgeCore(string instanceId, bool recursive)
-    {
-        if (!_instances.TryGetValue(instanceId, out var instance) || !instance.IsCompleted)
-        {
-            return 0;
-        }
-
-        _instances.Remove(instanceId);
-        var purged = 1;
-        if (recursive)
-        {
-            foreach (var child in _instances.Values.Where(i => i.Parent?.WorkflowInstance.InstanceId == instanceId).ToList())
-            {
-                purged += PurgeCore(child.InstanceId, recursive);
-            }
-        }
-
-        return purged;
     }
 
     private WorkItem? TakeWorkflowWorkItemCore()
@@ -453,22 +398,6 @@ internal sealed class InMemoryWorkflowBackend(Func<DateTime> clock)
             workItem = take()!;
             return workItem is not null;
         }
-    }
-
-    private bool Notify(bool changed)
-    {
-        if (changed)
-        {
-            WorkAvailable?.Invoke();
-        }
-
-        return changed;
-    }
-
-    private int NotifyCount(int count)
-    {
-        Notify(count > 0);
-        return count;
     }
 
     private sealed record PendingActivity(string ExecutionId, ActivityRequest Request);
