@@ -24,7 +24,20 @@ public sealed class ComponentCalls(IResiliencyProvider resiliency, SidecarMetric
         }, ct));
 
     /// <summary>Counts and times an operation that applies the policy itself (per item, as a bulk save does).</summary>
-    public async Task<T> MeasureStateAsync<T>(string store, string operation, Func<Task<T>> run)
+    public Task<T> MeasureStateAsync<T>(string store, string operation, Func<Task<T>> run) =>
+        MeasureAsync(Building.State, store, operation, run);
+
+    public Task MeasureStateAsync(string store, string operation, Func<Task> run) =>
+        MeasureStateAsync(store, operation, async () =>
+        {
+            await run();
+            return true;
+        });
+
+    public Task<T> SecretAsync<T>(string store, string operation, Func<CancellationToken, Task<T>> call, CancellationToken ct) =>
+        MeasureAsync(Building.Secret, store, operation, () => Policy(store).ExecuteAsync(call, ct));
+
+    private async Task<T> MeasureAsync<T>(Building block, string store, string operation, Func<Task<T>> run)
     {
         var started = Stopwatch.GetTimestamp();
         var success = false;
@@ -36,31 +49,22 @@ public sealed class ComponentCalls(IResiliencyProvider resiliency, SidecarMetric
         }
         finally
         {
-            metrics.RecordStateOperation(store, operation, success, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (block == Building.State)
+            {
+                metrics.RecordStateOperation(store, operation, success, elapsedMs);
+            }
+            else
+            {
+                metrics.RecordSecretOperation(store, operation, success, elapsedMs);
+            }
         }
     }
 
-    public Task MeasureStateAsync(string store, string operation, Func<Task> run) =>
-        MeasureStateAsync(store, operation, async () =>
-        {
-            await run();
-            return true;
-        });
-
-    public async Task<T> SecretAsync<T>(string store, string operation, Func<CancellationToken, Task<T>> call, CancellationToken ct)
+    private enum Building
     {
-        var started = Stopwatch.GetTimestamp();
-        var success = false;
-        try
-        {
-            var result = await Policy(store).ExecuteAsync(call, ct);
-            success = true;
-            return result;
-        }
-        finally
-        {
-            metrics.RecordSecretOperation(store, operation, success, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        }
+        State,
+        Secret,
     }
 }
 
