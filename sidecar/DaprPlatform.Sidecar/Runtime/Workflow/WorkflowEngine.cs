@@ -178,7 +178,8 @@ public sealed class WorkflowEngine : BackgroundService
         var history = await WithInstanceAsync(
             sourceInstanceId, i => Task.FromResult(i.ForkForRerun(eventId, targetId, overwriteInput, input, newChildInstanceId)), cancellationToken);
         await WithInstanceAsync(targetId, i => i.CreateRerunAsync(history), cancellationToken);
-        Log.WorkflowCreated(targetId, history[0].ExecutionStarted?.Name ?? "");
+        // The history starts with the turn's WorkflowStarted event; the workflow's name is in ExecutionStarted.
+        Log.WorkflowCreated(targetId, history.FirstOrDefault(e => e.ExecutionStarted is not null)?.ExecutionStarted.Name ?? "");
         return targetId;
     }
 
