@@ -56,7 +56,8 @@ public static class GoJson
     // The rewritten text, or null when there is nothing to replace.
     private static byte[]? Rewrite(ReadOnlySpan<byte> input)
     {
-        if (input.IndexOf((byte)'\\') < 0 && Utf8.IsValid(input))
+        // Only a \u escape can be an unpaired surrogate; \" and \\ (common in JSON held in strings) need no scan.
+        if (input.IndexOf("\\u"u8) < 0 && Utf8.IsValid(input))
         {
             return null;
         }
