@@ -8,7 +8,6 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddDbContext<AnalyticsContext>(options => options.UseNpgsql(builder.Configuration.GetConnectionString("analyticsdb")));
 builder.Services.AddScoped<OrderEventProjector>();
-builder.Services.AddSingleton(TimeProvider.System);
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -7,7 +7,6 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddDbContext<CatalogContext>(options => options.UseNpgsql(builder.Configuration.GetConnectionString("catalogdb")));
 builder.Services.AddScoped<InventoryService>();
-builder.Services.AddSingleton(TimeProvider.System);
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
@@ -15,8 +16,8 @@ namespace DaprPlatform.ServiceDefaults;
 
 /// <summary>
 /// What every DaprPlatform service has, added with one call in its Program.cs (in the manner of dotnet/eShop's
-/// ServiceDefaults): structured logs, traces and metrics, liveness and readiness, RFC 7807 errors, OpenAPI, and the
-/// Dapr client.
+/// ServiceDefaults): structured logs, traces and metrics, liveness and readiness, RFC 7807 errors, OpenAPI, the
+/// Dapr client and the clock.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -63,6 +64,8 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddDaprClient();
+        // Services read the clock through TimeProvider, so tests can move it.
+        builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
 

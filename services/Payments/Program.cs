@@ -5,7 +5,6 @@ using DaprPlatform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<SimulatedPaymentProvider>();
 builder.Services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SimulatedPaymentProvider>());
 builder.Services.AddSingleton<PaymentLedger>();
