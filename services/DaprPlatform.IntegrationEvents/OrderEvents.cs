@@ -9,6 +9,7 @@ public static class Topics
     public const string PubSub = "pubsub";
     public const string OrderConfirmed = "order.confirmed";
     public const string OrderCancelled = "order.cancelled";
+    public const string UserRegistered = "user.registered";
 }
 
 public sealed record OrderEventLine(string ProductId, int Quantity, decimal UnitPrice);
