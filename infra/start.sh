@@ -7,7 +7,8 @@
 # Exit codes: 0 ready; 1 a server failed (whatever started is stopped again, logs stay in <dir>);
 # 2 usage; 3 <dir> already has running servers.
 # Optional environment: INFRA_RABBITMQ_TIMEOUT (seconds, default 60), INFRA_REDIS_TIMEOUT (15),
-# INFRA_PG_TIMEOUT (60).
+# INFRA_PG_TIMEOUT (60), INFRA_KEEP_DATA=1 (reuse the data an earlier start left in <dir>: PostgreSQL's cluster,
+# Redis's append-only file, RabbitMQ's node and its durable queues; otherwise every start begins empty).
 set -euo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -33,6 +34,8 @@ if [[ -f "$dir/infra.env" ]]; then
 fi
 
 rabbitmq_timeout=${INFRA_RABBITMQ_TIMEOUT:-60}
+keep_data=false
+[[ "${INFRA_KEEP_DATA:-}" == 1 ]] && keep_data=true
 redis_timeout=${INFRA_REDIS_TIMEOUT:-15}
 pg_timeout=${INFRA_PG_TIMEOUT:-60}
 
@@ -70,16 +73,24 @@ pg_port=$(infra_free_port)
 
 # --- RabbitMQ first: it takes seconds to boot, so it boots while the others start. -----------------
 rmq=$dir/rabbitmq
-rm -rf "$rmq"
+# A kept broker keeps its node name (its data lives under it) and cookie; the ports are new each time.
+if $keep_data && [[ -f "$rmq/nodename" && -f "$rmq/home/.erlang.cookie" ]]; then
+  rmq_node=$(cat "$rmq/nodename")
+  rm -rf "$rmq/log" "$rmq/plugins-expand"
+else
+  rm -rf "$rmq"
+  rmq_node="rmq$amqp_port@localhost"
+fi
 mkdir -p "$rmq/home" "$rmq/mnesia" "$rmq/log"
-head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$rmq/home/.erlang.cookie"
-chmod 400 "$rmq/home/.erlang.cookie"
+if [[ ! -f "$rmq/home/.erlang.cookie" ]]; then
+  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$rmq/home/.erlang.cookie"
+  chmod 400 "$rmq/home/.erlang.cookie"
+fi
 # listeners.tcp.1 (not .default) keeps the listener on 127.0.0.1 only.
 printf 'listeners.tcp.1 = 127.0.0.1:%s\nloopback_users.guest = true\nlog.console = false\n' "$amqp_port" > "$rmq/rabbitmq.conf"
 echo '[].' > "$rmq/enabled_plugins"
 echo "$amqp_port" > "$rmq/port"
 echo "$epmd_port" > "$rmq/epmd.port"
-rmq_node="rmq$amqp_port@localhost"
 echo "$rmq_node" > "$rmq/nodename"
 (
   cd "$rmq"
@@ -98,10 +109,17 @@ rmq_launcher=$(cat "$rmq/launcher.pid")
 
 # --- Redis --------------------------------------------------------------------------------------------
 redis_dir=$dir/redis
-rm -rf "$redis_dir"
+redis_persistence=(--save '' --appendonly no)
+if $keep_data; then
+  # Workflow and actor state lives here: an append-only file keeps it across restarts.
+  redis_persistence=(--save '' --appendonly yes --appendfsync everysec)
+  rm -f "$redis_dir/redis.pid" "$redis_dir/redis.log"
+else
+  rm -rf "$redis_dir"
+fi
 mkdir -p "$redis_dir"
 echo "$redis_port" > "$redis_dir/port"
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$redis_dir" \
+redis-server --port "$redis_port" --bind 127.0.0.1 "${redis_persistence[@]}" --dir "$redis_dir" \
   --daemonize yes --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log" < /dev/null > /dev/null 2>&1 \
   || fail "redis-server did not start" "$redis_dir/redis.log"
 deadline=$((SECONDS + redis_timeout))
@@ -113,15 +131,18 @@ redis_pid=$(cat "$redis_dir/redis.pid")
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------
 pg=$dir/postgres
-rm -rf "$pg"
-mkdir -p "$pg"
+if ! $keep_data || [[ ! -f "$pg/data/PG_VERSION" ]]; then
+  rm -rf "$pg"
+  mkdir -p "$pg"
+  echo postgres > "$pg/pwfile"
+  [[ $(id -u) -eq 0 ]] && chown -R postgres "$pg"
+  infra_as_postgres "$pg_bin/initdb" -D "$pg/data" -U postgres --pwfile="$pg/pwfile" \
+    --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 --no-sync \
+    < /dev/null > "$pg/initdb.log" 2>&1 \
+    || fail "initdb failed" "$pg/initdb.log"
+fi
 echo "$pg_port" > "$pg/port"
-echo postgres > "$pg/pwfile"
-[[ $(id -u) -eq 0 ]] && chown -R postgres "$pg"
-infra_as_postgres "$pg_bin/initdb" -D "$pg/data" -U postgres --pwfile="$pg/pwfile" \
-  --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 --no-sync \
-  < /dev/null > "$pg/initdb.log" 2>&1 \
-  || fail "initdb failed" "$pg/initdb.log"
+[[ $(id -u) -eq 0 ]] && chown postgres "$pg/port"
 # The unix socket goes into our dir; the default /var/run/postgresql may not exist or be writable.
 infra_as_postgres "$pg_bin/pg_ctl" -D "$pg/data" -l "$pg/postgres.log" -w -t "$pg_timeout" \
   -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \

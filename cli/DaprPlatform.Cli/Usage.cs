@@ -19,8 +19,8 @@ internal static class Usage
           run         Run Dapr and (optionally) your application side by side; -f runs a multi-app run file
           stop        Stop apps started with run (--app-id) or run -f (--run-file)
           list        List the running sidecars (from the sidecars' registry in $DAPR_DEV_HOME)
-          up          Run a run file on the repository's components: embedded in-memory, or --infra for
-                      local Redis, RabbitMQ and PostgreSQL processes
+          up          Run the platform (dapr.yaml) on local Redis, RabbitMQ and PostgreSQL processes with
+                      generated dev secrets; --embedded for in-memory components and no servers
 
         Flags:
           -h, --help  Help for dapr-dev
@@ -28,7 +28,8 @@ internal static class Usage
         Environment:
           DAPR_DEV_HOME     run state and the app registry (default ~/.dapr-dev)
           DAPR_DEV_DAPRD    the daprd.dll to run (./dapr-dev sets it to .artifacts/daprd/daprd.dll)
-          DAPR_DEV_INFRA_DIR  where up --infra keeps the servers' data (default .dapr-dev/infra)
+          DAPR_DEV_DATA_DIR   where up keeps the generated secrets (default .dapr-dev)
+          DAPR_DEV_INFRA_DIR  where up keeps the servers' data (default .dapr-dev/infra)
           DAPR_API_TOKEN, APP_API_TOKEN and every other variable reach both the sidecars and the apps
 
         Use "dapr-dev [command] --help" for more information about a command.
@@ -75,16 +76,21 @@ internal static class Usage
         "");
 
     public static string Up => Command(
-        "Run a run file on the repository's components, with nothing to install.",
-        "dapr-dev up [-f <dir|dapr.yaml>] [--infra]",
+        "Run the platform on this machine: local servers, generated development secrets, every app of the run file.",
+        "dapr-dev up [-f <dir|dapr.yaml>] [--fresh] [--embedded]",
         UpCommand.Flags,
         """
-        Without --infra the sidecars use components/embedded (state.in-memory as actor state store,
-        pubsub.in-memory, secretstores.local.file on components/secrets.dev.json).
-        With --infra, infra/start.sh starts Redis, RabbitMQ and PostgreSQL under .dapr-dev/infra
-        ($DAPR_DEV_INFRA_DIR; PostgreSQL needs every parent directory to be world-executable), the
-        sidecars use components/ (state.redis, pubsub.rabbitmq, local file secrets) and every process gets the
-        DAPRPLATFORM_* addresses of infra.env; the servers stop when up ends.
+        By default infra/start.sh starts Redis, RabbitMQ and PostgreSQL under .dapr-dev/infra
+        ($DAPR_DEV_INFRA_DIR; PostgreSQL needs every parent directory to be world-executable; data is kept
+        between runs, --fresh wipes it) and stops them when up ends. With DAPRPLATFORM_REDIS_HOST,
+        DAPRPLATFORM_AMQP_URI and DAPRPLATFORM_PG_CONNECTION all set (as infra.env sets them) up uses those
+        servers instead. The sidecars use components/ (state.redis, pubsub.rabbitmq, secretstores.local.file,
+        the Resiliency spec) and every process gets the DAPRPLATFORM_* addresses. Unless DAPRPLATFORM_SECRETS_FILE
+        is set, up writes .dapr-dev/secrets.json ($DAPR_DEV_DATA_DIR): a connection string per service database,
+        the token signing key and the admin account (its password made once, kept until --fresh).
+        A line is printed as each app answers /healthz, then the gateway's URL.
+        With --embedded the sidecars use components/embedded (state.in-memory as actor state store,
+        pubsub.in-memory, secretstores.local.file on components/secrets.dev.json) and no server starts.
 
         """);
 

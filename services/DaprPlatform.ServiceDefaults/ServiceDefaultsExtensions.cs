@@ -31,11 +31,17 @@ public static class ServiceDefaultsExtensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
+        // Connection strings, keys and the admin seed come from the secret store, before anything reads them.
+        builder.AddDaprSecretStoreConfiguration();
+        builder.UseAppPort();
+
         // Compact JSON on stdout: one event per line that log shippers read as is; levels from configuration
         // ("Serilog" section), request logs from UseSerilogRequestLogging instead of the framework's per-request noise.
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
             .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+            // Every SQL command at Information drowns the service's own events.
+            .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .WriteTo.Console(new RenderedCompactJsonFormatter()));
 

@@ -48,13 +48,17 @@ internal static class RunCommand
         return await new SingleAppRun(environment, settings, signal).RunAsync(spec);
     }
 
-    /// <summary>Runs every app of a run file; shared with `up`, which passes its own defaults, environment and signal.</summary>
+    /// <summary>
+    /// Runs every app of a run file; shared with `up`, which passes its own defaults, environment and signal, and
+    /// learns the resolved apps through <paramref name="resolved"/> before they start.
+    /// </summary>
     public static async Task<int> RunFileAsync(
         string runFilePath,
         RunDefaults defaults,
         CliEnvironment environment,
         Reporter reporter,
-        ShutdownSignal? signal = null)
+        ShutdownSignal? signal = null,
+        Action<IReadOnlyList<AppLaunchSpec>>? resolved = null)
     {
         IReadOnlyList<AppLaunchSpec> specs;
         RunFileDocument document;
@@ -80,6 +84,7 @@ internal static class RunCommand
             reporter.Warning($"app \"{spec.AppId}\" has an appPort but no command: its sidecar waits for an app that nobody starts");
         }
 
+        resolved?.Invoke(specs);
         var settings = LaunchSettings.From(environment);
         var ownSignal = signal is null ? new ShutdownSignal() : null;
         try

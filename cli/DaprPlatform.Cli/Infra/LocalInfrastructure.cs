@@ -5,8 +5,9 @@ using DaprPlatform.Cli.Supervision;
 namespace DaprPlatform.Cli.Infra;
 
 /// <summary>
-/// Redis, RabbitMQ and PostgreSQL as plain local processes for `up --infra`, started and stopped with the
-/// repository's infra/start.sh and stop.sh (which write and read &lt;dir&gt;/infra.env).
+/// Redis, RabbitMQ and PostgreSQL as plain local processes for `up`, started and stopped with the repository's
+/// infra/start.sh and stop.sh (which write and read &lt;dir&gt;/infra.env). Their data stays in the directory from one
+/// run to the next (INFRA_KEEP_DATA=1); `up --fresh` deletes it.
 /// </summary>
 internal sealed class LocalInfrastructure(string repositoryRoot, string directory, Reporter reporter, CliEnvironment environment)
 {
@@ -65,8 +66,9 @@ internal sealed class LocalInfrastructure(string repositoryRoot, string director
             throw new LaunchException($"{path} is missing");
         }
 
+        var variables = new Dictionary<string, string>(environment.Variables, StringComparer.Ordinal) { ["INFRA_KEEP_DATA"] = "1" };
         await using var process = ChildProcess.Start(
-            "bash", [path, .. arguments], repositoryRoot, environment.Variables,
+            "bash", [path, .. arguments], repositoryRoot, variables,
             line => reporter.Line("== INFRA == " + line), line => reporter.Line("== INFRA == " + line));
         var waitFor = new List<Task> { process.Exited, Task.Delay(timeout) };
         if (signal is not null)

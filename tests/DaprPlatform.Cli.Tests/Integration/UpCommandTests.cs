@@ -11,6 +11,7 @@ namespace DaprPlatform.Cli.Tests.Integration;
 
 /// <summary>`dapr-dev up`: the run file on the component set the CLI selects, with or without local servers.</summary>
 [Collection(CliProcessCollection.Name)]
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class UpCommandTests : IDisposable
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
@@ -23,7 +24,7 @@ public sealed class UpCommandTests : IDisposable
     public void Dispose() => _context.Dispose();
 
     [Fact]
-    public async Task Run_f_uses_home_dapr_components_while_up_replaces_them_with_the_embedded_set()
+    public async Task Run_f_uses_home_dapr_components_while_up_embedded_replaces_them_with_the_embedded_set()
     {
         _context.Temp.File("home/.dapr/components/homestore.yaml", """
             apiVersion: dapr.io/v1alpha1
@@ -40,7 +41,7 @@ public sealed class UpCommandTests : IDisposable
         _context.Temp.File("dapr.yaml", $"version: 1\napps:\n- appID: {appId}\n  appDirPath: ./solo\n  daprHTTPPort: {httpPort}\n");
 
         var fromHome = await ComponentsAsync(["run", "-f", "."], appId, httpPort);
-        var embedded = await ComponentsAsync(["up", "-f", "dapr.yaml"], appId, httpPort);
+        var embedded = await ComponentsAsync(["up", "--embedded", "-f", "dapr.yaml"], appId, httpPort);
 
         Assert.Equal(new Dictionary<string, string> { ["homestore"] = "state.in-memory" }, fromHome);
         Assert.Equal(
@@ -54,7 +55,7 @@ public sealed class UpCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Up_infra_starts_local_servers_runs_on_the_server_components_and_stops_the_servers()
+    public async Task Up_starts_local_servers_runs_on_the_server_components_with_generated_secrets_and_stops_the_servers()
     {
         var appId = CliTestContext.UniqueAppId("infra");
         var (appPort, httpPort) = (FreePort.Get(), FreePort.Get());
@@ -70,8 +71,12 @@ public sealed class UpCommandTests : IDisposable
               command: ["dotnet", "{BuildOutputs.OrderDemoDll}"]
             """);
         await using var cli = _context.Start(
-            ["up", "--infra", "-f", "dapr.yaml"],
-            new Dictionary<string, string?> { [UpCommand.InfraDirectoryVariable] = infraDirectory });
+            ["up", "-f", "dapr.yaml"],
+            new Dictionary<string, string?>
+            {
+                [UpCommand.InfraDirectoryVariable] = infraDirectory,
+                [UpCommand.DataDirectoryVariable] = _context.Temp.Path,
+            });
         await cli.WaitForLineAsync($"Started Dapr with app id \"{appId}\"", InfraReadyTimeout);
         await cli.Process.WaitForHttpAsync($"http://127.0.0.1:{httpPort}/v1.0/healthz", HttpStatusCode.NoContent, ReadyTimeout, TestContext.Current.CancellationToken);
         var servers = InfraEnvFile.Read(Path.Combine(infraDirectory, "infra.env"));
@@ -92,6 +97,11 @@ public sealed class UpCommandTests : IDisposable
         Assert.Equal("secretstores.local.file", components["secretstore"]);
         Assert.Equal("lamp", stored.GetProperty("item").GetString());
         Assert.Contains($"{appId}||order-{id}", redisKeys, StringComparison.Ordinal);
+        var secrets = JsonDocument.Parse(File.ReadAllText(Path.Combine(_context.Temp.Path, "secrets.json"))).RootElement;
+        Assert.Contains($"Port={servers["DAPRPLATFORM_PG_PORT"]};", secrets.GetProperty("ConnectionStrings").GetProperty("orderingdb").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Database=ordering", secrets.GetProperty("ConnectionStrings").GetProperty("orderingdb").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("-----BEGIN PRIVATE KEY-----", secrets.GetProperty("Jwt").GetProperty("SigningKeyPem").GetString(), StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_context.Temp.Path, "secrets.json")));
 
         Assert.True(await cli.TerminateAsync() == 0, cli.Describe());
         Assert.Contains("Infrastructure stopped", cli.Output, StringComparison.Ordinal);

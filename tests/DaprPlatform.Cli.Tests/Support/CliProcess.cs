@@ -34,6 +34,8 @@ internal sealed class CliProcess : IAsyncDisposable
             // The test run's own servers (./test.sh exports them) must not leak into what the CLI chooses.
             ["DAPRPLATFORM_REDIS_HOST"] = null,
             ["DAPRPLATFORM_AMQP_URI"] = null,
+            ["DAPRPLATFORM_PG_CONNECTION"] = null,
+            ["DAPRPLATFORM_SECRETS_FILE"] = null,
         };
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
