@@ -24,6 +24,7 @@ internal static class CliApplication
                 "stop" => await StopCommand.ExecuteAsync(rest, environment),
                 "list" => await ListCommand.ExecuteAsync(rest, environment),
                 "up" => await UpCommand.ExecuteAsync(rest, environment),
+                "demo" => await DemoCommand.ExecuteAsync(rest, environment),
                 _ => throw new UnknownCommandException(args[0]),
             };
         }

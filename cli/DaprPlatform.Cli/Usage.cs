@@ -21,6 +21,7 @@ internal static class Usage
           list        List the running sidecars (from the sidecars' registry in $DAPR_DEV_HOME)
           up          Run the platform (dapr.yaml) on local Redis, RabbitMQ and PostgreSQL processes with
                       generated dev secrets; --embedded for in-memory components and no servers
+          demo        Walk through the running platform: register, log in, order, approval, declined payment
 
         Flags:
           -h, --help  Help for dapr-dev
@@ -91,6 +92,17 @@ internal static class Usage
         A line is printed as each app answers /healthz, then the gateway's URL.
         With --embedded the sidecars use components/embedded (state.in-memory as actor state store,
         pubsub.in-memory, secretstores.local.file on components/secrets.dev.json) and no server starts.
+
+        """);
+
+    public static string Demo => Command(
+        "Walk through the running platform (./dapr-dev up in another terminal), printing each step.",
+        "dapr-dev demo [--gateway <url>] [--secrets-file <path>]",
+        DemoCommand.Flags,
+        """
+        Through the gateway only: a new customer registers and logs in, browses the catalog, orders (confirmed),
+        orders above the approval threshold (the admin account from the secrets file approves), and pays with
+        pm_card_chargeDeclined (the saga releases the stock and cancels). Each saga step is printed as it happens.
 
         """);
 

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddDefaultAuthentication();
 builder.Services.AddDbContext<AnalyticsContext>(options => options.UseNpgsql(builder.Configuration.GetConnectionString("analyticsdb")));
 builder.Services.AddScoped<OrderEventProjector>();
 

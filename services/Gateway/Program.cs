@@ -1,0 +1,29 @@
+using DaprPlatform.Gateway.Apis;
+using DaprPlatform.Gateway.Authorization;
+using DaprPlatform.Gateway.Infrastructure;
+using DaprPlatform.Gateway.Proxy;
+using DaprPlatform.Gateway.RateLimiting;
+using DaprPlatform.Gateway.Services;
+using DaprPlatform.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.UseGatewayUrlUnlessConfigured();
+builder.AddServiceDefaults();
+builder.AddDefaultAuthentication();
+builder.Services.AddAuthorizationBuilder().AddGatewayPolicies();
+builder.AddGatewayRateLimiting();
+builder.AddGatewayProxy();
+builder.AddOrderDetails();
+
+var app = builder.Build();
+app.UseMiddleware<RequestIdMiddleware>();
+app.MapDefaultEndpoints();
+// Limits count per user, so they come after authentication and before authorization turns anyone away.
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+app.MapOrderDetailsApi();
+app.MapGatewayProxy();
+await app.RunAsync();
+
+public partial class Program;

@@ -1,0 +1,53 @@
+using Dapr.Client;
+using Dapr.Workflow;
+using DaprPlatform.Ordering.Apis;
+using DaprPlatform.Ordering.Clients;
+using DaprPlatform.Ordering.Infrastructure;
+using DaprPlatform.Ordering.Placement;
+using DaprPlatform.Ordering.Saga;
+using DaprPlatform.Ordering.Saga.Activities;
+using DaprPlatform.Outbox;
+using DaprPlatform.ServiceDefaults;
+using DaprPlatform.Workflows.OrderSaga;
+using Microsoft.EntityFrameworkCore;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddDefaultAuthentication();
+builder.Services.AddDbContextFactory<OrderingContext>(options => options.UseNpgsql(builder.Configuration.GetConnectionString("orderingdb")));
+builder.Services.AddOutboxDispatcher<OrderingContext>();
+builder.Services.AddOptions<OrderSagaOptions>().BindConfiguration("Ordering");
+
+// Catalog and payments through Dapr service invocation: one pooled client each, the app id as the host.
+builder.Services.AddHttpClient<CatalogClient>(http => http.BaseAddress = new Uri($"http://{CatalogClient.AppId}/"))
+    .AddHttpMessageHandler(() => new InvocationHandler());
+builder.Services.AddHttpClient<PaymentsClient>(http => http.BaseAddress = new Uri($"http://{PaymentsClient.AppId}/"))
+    .AddHttpMessageHandler(() => new InvocationHandler());
+
+builder.Services.AddSingleton<OrderOutcomes>();
+builder.Services.AddSingleton<SagaStarter>();
+builder.Services.AddScoped<OrderPlacement>();
+builder.Services.AddHostedService<SagaRecovery>();
+builder.Services.AddDaprWorkflow(workflows =>
+{
+    workflows.RegisterWorkflow<OrderSagaWorkflow>(OrderSagaWorkflow.Name);
+    workflows.RegisterActivity<ReserveInventoryActivity>(OrderSagaActivityNames.ReserveInventory);
+    workflows.RegisterActivity<ReleaseInventoryActivity>(OrderSagaActivityNames.ReleaseInventory);
+    workflows.RegisterActivity<ChargePaymentActivity>(OrderSagaActivityNames.ChargePayment);
+    workflows.RegisterActivity<RefundPaymentActivity>(OrderSagaActivityNames.RefundPayment);
+    workflows.RegisterActivity<ConfirmOrderActivity>(OrderSagaActivityNames.ConfirmOrder);
+    workflows.RegisterActivity<CancelOrderActivity>(OrderSagaActivityNames.CancelOrder);
+});
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapOrdersApi();
+
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    await scope.ServiceProvider.GetRequiredService<OrderingContext>().Database.MigrateAsync();
+}
+
+await app.RunAsync();
+
+public partial class Program;

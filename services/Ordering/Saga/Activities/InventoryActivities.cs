@@ -1,0 +1,20 @@
+using Dapr.Workflow;
+using DaprPlatform.Ordering.Clients;
+using DaprPlatform.Workflows.OrderSaga;
+
+namespace DaprPlatform.Ordering.Saga.Activities;
+
+public sealed class ReserveInventoryActivity(CatalogClient catalog) : WorkflowActivity<ReserveInventoryInput, ReservationOutcome>
+{
+    public override Task<ReservationOutcome> RunAsync(WorkflowActivityContext context, ReserveInventoryInput input) =>
+        catalog.ReserveAsync(input, CancellationToken.None);
+}
+
+public sealed class ReleaseInventoryActivity(CatalogClient catalog) : WorkflowActivity<ReleaseInventoryInput, bool>
+{
+    public override async Task<bool> RunAsync(WorkflowActivityContext context, ReleaseInventoryInput input)
+    {
+        await catalog.ReleaseAsync(input.ReservationId, CancellationToken.None);
+        return true;
+    }
+}

@@ -1,0 +1,20 @@
+using Dapr.Workflow;
+using DaprPlatform.Ordering.Clients;
+using DaprPlatform.Workflows.OrderSaga;
+
+namespace DaprPlatform.Ordering.Saga.Activities;
+
+public sealed class ChargePaymentActivity(PaymentsClient payments) : WorkflowActivity<ChargePaymentInput, PaymentOutcome>
+{
+    public override Task<PaymentOutcome> RunAsync(WorkflowActivityContext context, ChargePaymentInput input) =>
+        payments.ChargeAsync(input, CancellationToken.None);
+}
+
+public sealed class RefundPaymentActivity(PaymentsClient payments) : WorkflowActivity<RefundPaymentInput, bool>
+{
+    public override async Task<bool> RunAsync(WorkflowActivityContext context, RefundPaymentInput input)
+    {
+        await payments.RefundAsync(input.PaymentId, CancellationToken.None);
+        return true;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using DaprPlatform.Testing;
+
+namespace DaprPlatform.EndToEnd.Tests;
+
+/// <summary>
+/// The platform as users run it: `./dapr-dev up` on the repository's dapr.yaml (copied with free ports, so a
+/// platform a developer has running is not disturbed), on the test run's servers, with the settings below that make
+/// approvals and timeouts quick. Everything the tests do goes through the gateway.
+/// </summary>
+public sealed partial class PlatformFixture(InfraFixture infra) : IAsyncLifetime
+{
+    public const decimal ApprovalThreshold = 400m;
+    public static readonly TimeSpan ApprovalTimeout = TimeSpan.FromSeconds(8);
+
+    // The first start builds every service (one after another, under the build lock).
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(8);
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("daprplatform-e2e-").FullName;
+    private ManagedProcess? _cli;
+
+    public Uri GatewayUrl { get; private set; } = null!;
+
+    public string AdminEmail { get; private set; } = null!;
+
+    public string AdminPassword { get; private set; } = null!;
+
+    /// <summary>The services' databases, to check what the API cannot show (stock conservation, charges).</summary>
+    public IReadOnlyDictionary<string, string> ConnectionStrings { get; private set; } = null!;
+
+    public string Output => _cli?.Output ?? "";
+
+    public async ValueTask InitializeAsync()
+    {
+        var (runFile, ports) = WithFreePorts(await File.ReadAllTextAsync(RepositoryRoot.Combine("dapr.yaml")));
+        runFile = runFile.Replace("./services/", RepositoryRoot.Combine("services") + "/", StringComparison.Ordinal)
+            .Replace("[\"./components\"]", $"[\"{RepositoryRoot.Combine("components")}\"]", StringComparison.Ordinal);
+        var runFilePath = Path.Combine(_directory, "dapr.yaml");
+        await File.WriteAllTextAsync(runFilePath, runFile);
+        GatewayUrl = new Uri($"http://127.0.0.1:{ports["gateway"].ToString(CultureInfo.InvariantCulture)}");
+
+        _cli = ManagedProcess.Start("bash", [RepositoryRoot.Combine("dapr-dev"), "up", "-f", runFilePath], new Dictionary<string, string?>
+        {
+            ["DAPRPLATFORM_REDIS_HOST"] = infra.RedisHost,
+            ["DAPRPLATFORM_AMQP_URI"] = infra.AmqpUri,
+            ["DAPRPLATFORM_PG_CONNECTION"] = PostgresWithoutDatabase(infra.PgConnectionString),
+            ["DAPRPLATFORM_SECRETS_FILE"] = null,
+            ["DAPR_DEV_DATA_DIR"] = _directory,
+            ["DAPR_DEV_HOME"] = Path.Combine(_directory, "home"),
+            ["Ordering__ApprovalThreshold"] = ApprovalThreshold.ToString(CultureInfo.InvariantCulture),
+            ["Ordering__ApprovalTimeout"] = ApprovalTimeout.ToString(),
+            ["Ordering__RecoveryGrace"] = "00:00:02",
+            ["Payments__ProviderTimeout"] = "00:00:01",
+            // The rate limits have tests of their own; here hundreds of requests come from one address.
+            ["Gateway__RateLimit__PermitsPerWindow"] = "100000",
+            ["Gateway__RateLimit__CredentialPermitsPerWindow"] = "100000",
+        }, RepositoryRoot.Path);
+        await _cli.WaitForOutputAsync(line => line.Contains("DaprPlatform is up", StringComparison.Ordinal), StartTimeout, TestContext.Current.CancellationToken);
+
+        using var secrets = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_directory, "secrets.json")));
+        AdminEmail = secrets.RootElement.GetProperty("Identity").GetProperty("AdminEmail").GetString()!;
+        AdminPassword = secrets.RootElement.GetProperty("Identity").GetProperty("AdminPassword").GetString()!;
+        ConnectionStrings = secrets.RootElement.GetProperty("ConnectionStrings").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_cli is not null)
+        {
+            await _cli.StopAsync(TimeSpan.FromSeconds(30));
+            await _cli.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Logs of a process still closing; the temp directory is cleaned by the OS.
+        }
+    }
+
+    public PlatformClient Client() => new(GatewayUrl);
+
+    /// <summary>The test run's databases are named after the services; they must not be another run's.</summary>
+    private static string PostgresWithoutDatabase(string connectionString) =>
+        string.Join(';', connectionString.Split(';').Where(part => !part.StartsWith("Database=", StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>The run file with every appPort replaced by a free port, and the ports by app id.</summary>
+    private static (string RunFile, Dictionary<string, int> Ports) WithFreePorts(string runFile)
+    {
+        var ports = new Dictionary<string, int>(StringComparer.Ordinal);
+        string? app = null;
+        var lines = runFile.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (AppIdLine().Match(lines[i]) is { Success: true } id)
+            {
+                app = id.Groups["app"].Value;
+            }
+            else if (AppPortLine().Match(lines[i]) is { Success: true } port && app is not null)
+            {
+                ports[app] = FreePort.Get();
+                lines[i] = port.Groups["head"].Value + ports[app].ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
+        return (string.Join('\n', lines), ports);
+    }
+
+    [GeneratedRegex(@"^\s*-\s*appID:\s*(?<app>\S+)\s*$")]
+    private static partial Regex AppIdLine();
+
+    [GeneratedRegex(@"^(?<head>\s+appPort:\s*)\d+\s*$")]
+    private static partial Regex AppPortLine();
+}
