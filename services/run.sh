@@ -37,7 +37,7 @@ changed=$(find "$here" "$repo/workflows" "$repo/libraries" "$repo/Directory.Pack
 if [[ ! -f "$dll" || ! -f "$stamp" || -n "$changed" ]]; then
   echo "building $project..."
   touch "$stamp.next"
-  dotnet build "$csproj" -c Release -nologo -v q -clp:ErrorsOnly
+  dotnet build "$csproj" -c Release -nologo -v q -clp:"ErrorsOnly;NoSummary"
   mv "$stamp.next" "$stamp"
   echo "built $project"
 fi

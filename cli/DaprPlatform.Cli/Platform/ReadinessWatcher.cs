@@ -48,7 +48,7 @@ internal sealed class ReadinessWatcher(Reporter reporter, IReadOnlyList<AppLaunc
             reporter.Info($"Admin account: {PlatformSecrets.AdminEmail}, password in {secretsFile} (Identity:AdminPassword)");
         }
 
-        reporter.Info($"Try: curl {url}/api/catalog/products   ·   ./dapr-dev demo   ·   requests in docs/platform.http   ·   Ctrl+C stops everything");
+        reporter.Info($"Try: curl {url}/api/catalog/products   ·   ./dapr-dev demo   ·   requests in services/Gateway/Gateway.http   ·   Ctrl+C stops everything");
     }
 
     private static async Task<bool> IsHealthyAsync(HttpClient http, int port, CancellationToken cancellationToken)
