@@ -1,3 +1,4 @@
+using Dapr;
 using Dapr.Client;
 using Dapr.Workflow;
 using DaprPlatform.Ordering.Apis;
@@ -18,11 +19,14 @@ builder.Services.AddDbContextFactory<OrderingContext>(options => options.UseNpgs
 builder.Services.AddOutboxDispatcher<OrderingContext>();
 builder.Services.AddOptions<OrderSagaOptions>().BindConfiguration("Ordering");
 
-// Catalog and payments through Dapr service invocation: one pooled client each, the app id as the host.
+// Catalog and payments through Dapr service invocation: one pooled client each, the app id as the host. The sidecar
+// is where the configuration says, as for DaprClient and the workflow client (InvocationHandler alone reads only
+// the environment).
+var sidecar = DaprDefaults.GetDefaultHttpEndpoint(builder.Configuration);
 builder.Services.AddHttpClient<CatalogClient>(http => http.BaseAddress = new Uri($"http://{CatalogClient.AppId}/"))
-    .AddHttpMessageHandler(() => new InvocationHandler());
+    .AddHttpMessageHandler(() => new InvocationHandler { DaprEndpoint = sidecar });
 builder.Services.AddHttpClient<PaymentsClient>(http => http.BaseAddress = new Uri($"http://{PaymentsClient.AppId}/"))
-    .AddHttpMessageHandler(() => new InvocationHandler());
+    .AddHttpMessageHandler(() => new InvocationHandler { DaprEndpoint = sidecar });
 
 builder.Services.AddSingleton<OrderOutcomes>();
 builder.Services.AddSingleton<SagaStarter>();

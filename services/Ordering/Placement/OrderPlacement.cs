@@ -91,7 +91,9 @@ public sealed class OrderPlacement(OrderingContext db, CatalogClient catalog, Sa
     /// <summary>The request's meaning, independent of item order and JSON formatting.</summary>
     internal static string RequestHash(PlaceOrderRequest request)
     {
-        var canonical = new StringBuilder(request.PaymentMethod);
+        // Length-prefixed, so no payment method can read as the start of the item list ("visa|1x1" and item 2 is not
+        // "visa" and items 1 and 2).
+        var canonical = new StringBuilder().Append(request.PaymentMethod!.Length).Append(':').Append(request.PaymentMethod);
         foreach (var item in request.Items!.OrderBy(i => i.ProductId))
         {
             canonical.Append('|').Append(item.ProductId).Append('x').Append(item.Quantity);
