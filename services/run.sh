@@ -37,7 +37,10 @@ changed=$(find "$here" "$repo/workflows" "$repo/libraries" "$repo/Directory.Pack
 if [[ ! -f "$dll" || ! -f "$stamp" || -n "$changed" ]]; then
   echo "building $project..."
   touch "$stamp.next"
-  dotnet build "$csproj" -c Release -nologo -v q -clp:"ErrorsOnly;NoSummary"
+  if ! dotnet build "$csproj" -c Release -nologo -v q > "$artifacts/$project.build.log" 2>&1; then
+    cat "$artifacts/$project.build.log" >&2
+    exit 1
+  fi
   mv "$stamp.next" "$stamp"
   echo "built $project"
 fi

@@ -7,7 +7,6 @@ using DaprPlatform.Gateway.Services;
 using DaprPlatform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.UseGatewayUrlUnlessConfigured();
 builder.AddServiceDefaults();
 builder.AddDefaultAuthentication();
 builder.Services.AddAuthorizationBuilder().AddGatewayPolicies();

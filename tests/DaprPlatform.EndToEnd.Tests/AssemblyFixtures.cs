@@ -1,8 +1,6 @@
 using DaprPlatform.EndToEnd.Tests;
-using DaprPlatform.Testing;
 
 // Real servers, and the whole platform started once for the assembly by ./dapr-dev up on them.
-[assembly: AssemblyFixture(typeof(InfraFixture))]
 [assembly: AssemblyFixture(typeof(PlatformFixture))]
 
 // The tests share one platform, its stock and its queues: one at a time keeps each test's numbers its own.

@@ -68,7 +68,7 @@ public sealed class OrderPlacementTests(PlatformFixture platform)
         "{\"items\":[{\"productId\":3,\"quantity\":-5}],\"paymentMethod\":\"pm_card_visa\"}",
         "{\"items\":[{\"productId\":3,\"quantity\":1},{\"productId\":3,\"quantity\":1}],\"paymentMethod\":\"pm_card_visa\"}",
         "{\"items\":[{\"productId\":999999,\"quantity\":1}],\"paymentMethod\":\"pm_card_visa\"}",
-        "{\"items\":[{\"productId\":\"3\",\"quantity\":1}],\"paymentMethod\":\"pm_card_visa\"}",
+        "{\"items\":[{\"productId\":true,\"quantity\":1}],\"paymentMethod\":\"pm_card_visa\"}",
         "{\"items\":[{\"productId\":3,\"quantity\":1}]}",
         "{\"items\":[{\"productId\":3,\"quantity\":99999999999}],\"paymentMethod\":\"pm_card_visa\"}",
         "{\"items\":null,\"paymentMethod\":\"pm_card_visa\"}",

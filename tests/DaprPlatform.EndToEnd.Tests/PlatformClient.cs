@@ -55,7 +55,11 @@ public sealed class PlatformClient(Uri gateway) : IDisposable
 
     public Task<JsonElement> GetOrderAsync(string orderId) => Http.GetFromJsonAsync<JsonElement>($"/api/orders/{orderId}", TestContext.Current.CancellationToken);
 
-    /// <summary>Polls the order until its status is one of <paramref name="statuses"/>; fails with the last view otherwise.</summary>
+    /// <summary>
+    /// Polls the order until its status is one of <paramref name="statuses"/> — and, for a final status, until its saga
+    /// completed too (the status is written by the saga's last activity, just before the saga records that step).
+    /// Fails with the last view otherwise.
+    /// </summary>
     public async Task<JsonElement> WaitForStatusAsync(string orderId, TimeSpan timeout, params string[] statuses)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -63,7 +67,9 @@ public sealed class PlatformClient(Uri gateway) : IDisposable
         do
         {
             order = await GetOrderAsync(orderId);
-            if (statuses.Contains(order.GetProperty("status").GetString()))
+            var status = order.GetProperty("status").GetString();
+            var settled = status is not ("Confirmed" or "Cancelled") || order.GetProperty("sagaStatus").GetString() == "Completed";
+            if (statuses.Contains(status) && settled)
             {
                 return order;
             }

@@ -10,8 +10,11 @@ namespace DaprPlatform.EndToEnd.Tests;
 /// platform a developer has running is not disturbed), on the test run's servers, with the settings below that make
 /// approvals and timeouts quick. Everything the tests do goes through the gateway.
 /// </summary>
-public sealed partial class PlatformFixture(InfraFixture infra) : IAsyncLifetime
+public sealed partial class PlatformFixture : IAsyncLifetime
 {
+    // Assembly fixtures cannot take each other: the platform owns the servers it runs on.
+    private readonly InfraFixture _infra = new();
+
     public const decimal ApprovalThreshold = 400m;
     public static readonly TimeSpan ApprovalTimeout = TimeSpan.FromSeconds(8);
 
@@ -43,9 +46,9 @@ public sealed partial class PlatformFixture(InfraFixture infra) : IAsyncLifetime
 
         _cli = ManagedProcess.Start("bash", [RepositoryRoot.Combine("dapr-dev"), "up", "-f", runFilePath], new Dictionary<string, string?>
         {
-            ["DAPRPLATFORM_REDIS_HOST"] = infra.RedisHost,
-            ["DAPRPLATFORM_AMQP_URI"] = infra.AmqpUri,
-            ["DAPRPLATFORM_PG_CONNECTION"] = PostgresWithoutDatabase(infra.PgConnectionString),
+            ["DAPRPLATFORM_REDIS_HOST"] = _infra.RedisHost,
+            ["DAPRPLATFORM_AMQP_URI"] = _infra.AmqpUri,
+            ["DAPRPLATFORM_PG_CONNECTION"] = PostgresWithoutDatabase(_infra.PgConnectionString),
             ["DAPRPLATFORM_SECRETS_FILE"] = null,
             ["DAPR_DEV_DATA_DIR"] = _directory,
             ["DAPR_DEV_HOME"] = Path.Combine(_directory, "home"),
@@ -72,6 +75,8 @@ public sealed partial class PlatformFixture(InfraFixture infra) : IAsyncLifetime
             await _cli.StopAsync(TimeSpan.FromSeconds(30));
             await _cli.DisposeAsync();
         }
+
+        await _infra.DisposeAsync();
 
         try
         {

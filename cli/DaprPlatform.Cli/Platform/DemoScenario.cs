@@ -97,7 +97,9 @@ internal sealed class DemoScenario(HttpClient http, Reporter reporter, string ad
             }
 
             var status = order.GetProperty("status").GetString();
-            if (status is "Confirmed" or "Cancelled" || status == untilStatus)
+            // The order is final a moment before its saga records the last step: wait for both.
+            var sagaDone = !order.TryGetProperty("sagaStatus", out var saga) || saga.GetString() is "Completed" or "Failed" or "Terminated";
+            if ((status is "Confirmed" or "Cancelled" && sagaDone) || status == untilStatus)
             {
                 Say($"order {orderId} is {status} (total {Money(order.GetProperty("total").GetDecimal())})");
                 return order;

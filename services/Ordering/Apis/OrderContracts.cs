@@ -12,7 +12,9 @@ public sealed record OrderItemView(int ProductId, string ProductName, int Quanti
 
 /// <summary>
 /// An order as its customer sees it. <see cref="Status"/> is Pending, AwaitingApproval, Confirmed or Cancelled;
-/// <see cref="Steps"/> are the saga's, compensations included (null when the workflow could not be read).
+/// <see cref="Steps"/> are the saga's, compensations included, and <see cref="SagaStatus"/> its workflow's runtime status
+/// (Running, Completed, ...; NotStarted before the recovery starts it); both null when the workflow could not be read.
+/// The order's status is written by the saga's last activity, so it can be final a moment before the saga completes.
 /// </summary>
 public sealed record OrderView(
     string OrderId,
@@ -25,7 +27,8 @@ public sealed record OrderView(
     string? CancellationReason,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<SagaStep>? Steps);
+    IReadOnlyList<SagaStep>? Steps,
+    string? SagaStatus);
 
 public sealed record OrderSummary(string OrderId, string Status, decimal Total, int ItemCount, DateTimeOffset CreatedAt);
 

@@ -22,6 +22,7 @@ public static partial class OrdersApi
     public const int MaxPageSize = 100;
 
     private const string AwaitingApproval = "AwaitingApproval";
+    private const string NotStarted = "NotStarted";
 
     public static RouteGroupBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
@@ -97,8 +98,7 @@ public static partial class OrdersApi
             return NotFound(orderId);
         }
 
-        var progress = await ReadProgressAsync(order, services, ct);
-        return TypedResults.Ok(View(order, progress));
+        return TypedResults.Ok(View(order, await ReadSagaAsync(order, services, ct)));
     }
 
     /// <summary>
@@ -146,7 +146,7 @@ public static partial class OrdersApi
     /// <summary>Sends the decision to a saga that is waiting for one; null when it is not waiting.</summary>
     private static async Task<Accepted<OrderAccepted>?> RaiseApprovalAsync(Order order, ApprovalDecision decision, OrderingServices services, CancellationToken ct)
     {
-        if (order.Status != OrderStatus.Pending || Status(order, await ReadProgressAsync(order, services, ct)) != AwaitingApproval)
+        if (order.Status != OrderStatus.Pending || Status(order, (await ReadSagaAsync(order, services, ct))?.Progress) != AwaitingApproval)
         {
             return null;
         }
@@ -161,13 +161,15 @@ public static partial class OrdersApi
         return order is not null && (order.CustomerId == CustomerId(user) || user.IsInRole(PlatformRoles.Admin)) ? order : null;
     }
 
-    /// <summary>The saga's steps so far; null when the workflow cannot be read now (the order itself still answers).</summary>
-    private static async Task<SagaProgress?> ReadProgressAsync(Order order, OrderingServices services, CancellationToken ct)
+    /// <summary>The saga's steps so far and its runtime status; null when the workflow cannot be read now (the order itself still answers).</summary>
+    private static async Task<SagaSnapshot?> ReadSagaAsync(Order order, OrderingServices services, CancellationToken ct)
     {
         try
         {
             var state = await services.Workflows.GetWorkflowStateAsync(order.Id, getInputsAndOutputs: true, ct);
-            return state.Exists ? state.ReadCustomStatusAs<SagaProgress>() ?? SagaProgress.Empty : SagaProgress.Empty;
+            return state.Exists
+                ? new SagaSnapshot(state.ReadCustomStatusAs<SagaProgress>() ?? SagaProgress.Empty, state.RuntimeStatus.ToString())
+                : new SagaSnapshot(SagaProgress.Empty, NotStarted);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
@@ -181,10 +183,10 @@ public static partial class OrdersApi
             ? AwaitingApproval
             : order.Status.ToString();
 
-    private static OrderView View(Order order, SagaProgress? progress) => new(
+    private static OrderView View(Order order, SagaSnapshot? saga) => new(
         order.Id,
         order.CustomerId,
-        Status(order, progress),
+        Status(order, saga?.Progress),
         [.. order.Items.OrderBy(i => i.Id).Select(i => new OrderItemView(i.ProductId, i.ProductName, i.Quantity, i.UnitPrice))],
         order.Total,
         order.PaymentMethod,
@@ -192,7 +194,8 @@ public static partial class OrdersApi
         order.CancellationReason,
         order.CreatedAt,
         order.UpdatedAt,
-        progress?.Steps);
+        saga?.Progress.Steps,
+        saga?.Status);
 
     private static Dictionary<string, string[]> Validate(PlaceOrderRequest request, string? idempotencyKey)
     {
@@ -229,6 +232,9 @@ public static partial class OrdersApi
 
     private static ProblemHttpResult NotFound(string orderId) =>
         TypedResults.Problem(title: "No such order", statusCode: StatusCodes.Status404NotFound, detail: orderId);
+
+    /// <summary>What the workflow says: its steps (custom status) and runtime status (Running, Completed, ...).</summary>
+    private sealed record SagaSnapshot(SagaProgress Progress, string Status);
 
     [LoggerMessage(LogLevel.Warning, "The saga of order {OrderId} could not be read")]
     private static partial void LogProgressUnavailable(ILogger logger, Exception exception, string orderId);
