@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using DaprPlatform.Testing;
@@ -29,6 +30,15 @@ public sealed partial class PlatformFixture : IAsyncLifetime
     public string AdminEmail { get; private set; } = null!;
 
     public string AdminPassword { get; private set; } = null!;
+
+    /// <summary>
+    /// The platform's token signing key, to forge tokens that differ from real ones in one respect. One instance for
+    /// the run: the token handler caches signature providers by key id, so a disposed key would be reused.
+    /// </summary>
+    public RSA SigningKey { get; } = RSA.Create();
+
+    /// <summary>The HTTP port of each app's sidecar, by app id (from dapr-dev's "Started Dapr" lines).</summary>
+    public IReadOnlyDictionary<string, int> SidecarHttpPorts { get; private set; } = null!;
 
     /// <summary>The services' databases, to check what the API cannot show (stock conservation, charges).</summary>
     public IReadOnlyDictionary<string, string> ConnectionStrings { get; private set; } = null!;
@@ -66,6 +76,8 @@ public sealed partial class PlatformFixture : IAsyncLifetime
         AdminEmail = secrets.RootElement.GetProperty("Identity").GetProperty("AdminEmail").GetString()!;
         AdminPassword = secrets.RootElement.GetProperty("Identity").GetProperty("AdminPassword").GetString()!;
         ConnectionStrings = secrets.RootElement.GetProperty("ConnectionStrings").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+        SigningKey.ImportFromPem(secrets.RootElement.GetProperty("Jwt").GetProperty("SigningKeyPem").GetString());
+        SidecarHttpPorts = await ListSidecarsAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -77,6 +89,7 @@ public sealed partial class PlatformFixture : IAsyncLifetime
         }
 
         await _infra.DisposeAsync();
+        SigningKey.Dispose();
 
         try
         {
@@ -89,6 +102,17 @@ public sealed partial class PlatformFixture : IAsyncLifetime
     }
 
     public PlatformClient Client() => new(GatewayUrl);
+
+    /// <summary>The sidecars of this platform as `dapr-dev list -o json` shows them: HTTP port by app id.</summary>
+    private async Task<Dictionary<string, int>> ListSidecarsAsync()
+    {
+        await using var list = ManagedProcess.Start("bash", [RepositoryRoot.Combine("dapr-dev"), "list", "-o", "json"],
+            new Dictionary<string, string?> { ["DAPR_DEV_HOME"] = Path.Combine(_directory, "home") }, RepositoryRoot.Path);
+        Assert.Equal(0, await list.WaitForExitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken));
+        var output = list.Output;
+        using var json = JsonDocument.Parse(output[output.IndexOf('[', StringComparison.Ordinal)..(output.LastIndexOf(']') + 1)]);
+        return json.RootElement.EnumerateArray().ToDictionary(a => a.GetProperty("appId").GetString()!, a => a.GetProperty("httpPort").GetInt32());
+    }
 
     /// <summary>The test run's databases are named after the services; they must not be another run's.</summary>
     private static string PostgresWithoutDatabase(string connectionString) =>

@@ -45,6 +45,14 @@ public static class TestTokens
         return Sign(SigningKey(Key, kid ?? KeyId), Descriptor(userId, roles, email, name, issuer, audience, now, now + (lifetime ?? TimeSpan.FromMinutes(15))));
     }
 
+    /// <summary>
+    /// A token signed with another issuer's key — the platform's own, read from its secrets, to forge tokens that
+    /// differ from a real one in a single respect (expired, wrong audience) and must still be refused.
+    /// </summary>
+    public static string SignedWith(
+        RSA key, string kid, string userId, IEnumerable<string> roles, DateTime notBefore, DateTime expires, string? audience = null, string? issuer = null) =>
+        Sign(SigningKey(key, kid), Descriptor(userId, roles, null, null, issuer, audience, notBefore, expires));
+
     public static string Customer(string userId) => Create(userId, ["customer"]);
 
     public static string Admin(string userId) => Create(userId, ["admin"]);
