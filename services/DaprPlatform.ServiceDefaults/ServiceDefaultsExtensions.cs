@@ -75,8 +75,12 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Error handling, request logs and the endpoints every service exposes: health, metrics, OpenAPI.</summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    /// <summary>
+    /// Error handling, request logs, the app token check and the endpoints every service exposes: health, metrics,
+    /// OpenAPI. <paramref name="publicEntry"/> is for the gateway, which users call directly: it does not ask for the
+    /// sidecar's app token.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, bool publicEntry = false)
     {
         // Unhandled exceptions and bare error statuses become problem details; the exception itself stays in the log.
         // A body or parameter that cannot be bound is the client's error (400), in every environment.
@@ -85,6 +89,11 @@ public static class ServiceDefaultsExtensions
             StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        if (!publicEntry)
+        {
+            app.UseMiddleware<DaprAppTokenMiddleware>();
+        }
+
         app.UseSerilogRequestLogging(options => options.GetLevel = (context, _, exception) =>
             exception is not null || context.Response.StatusCode >= 500 ? Serilog.Events.LogEventLevel.Error
             : IsInfrastructurePath(context.Request.Path) ? Serilog.Events.LogEventLevel.Verbose

@@ -16,7 +16,7 @@ builder.AddOrderDetails();
 
 var app = builder.Build();
 app.UseMiddleware<RequestIdMiddleware>();
-app.MapDefaultEndpoints();
+app.MapDefaultEndpoints(publicEntry: true);
 // Limits count per user, so they come after authentication and before authorization turns anyone away.
 app.UseAuthentication();
 app.UseRateLimiter();

@@ -20,15 +20,23 @@ public sealed class TestService : IAsyncDisposable
     public HttpClient Client { get; }
 
     /// <param name="sidecarHttpEndpoint">Where the service's DaprClient finds its sidecar's HTTP API.</param>
-    public static async Task<TestService> StartAsync(string sidecarHttpEndpoint, Action<WebApplication>? map = null)
+    /// <param name="settings">More configuration, as the environment would give it.</param>
+    /// <param name="publicEntry">Maps the defaults as the gateway does.</param>
+    public static async Task<TestService> StartAsync(
+        string sidecarHttpEndpoint, Action<WebApplication>? map = null, IReadOnlyDictionary<string, string?>? settings = null, bool publicEntry = false)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         // Where Dapr.Client looks for its sidecar, as `dapr run` tells an app.
         builder.Configuration["DAPR_HTTP_ENDPOINT"] = sidecarHttpEndpoint;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.Configuration[key] = value;
+        }
+
         builder.AddServiceDefaults();
         var app = builder.Build();
-        app.MapDefaultEndpoints();
+        app.MapDefaultEndpoints(publicEntry);
         map?.Invoke(app);
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new TestService(app);
