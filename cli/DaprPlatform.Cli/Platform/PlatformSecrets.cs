@@ -60,11 +60,18 @@ internal static class PlatformSecrets
         return path;
     }
 
+    /// <summary>
+    /// How many connections each service may hold. Five services share one server (200 connections in infra/start.sh):
+    /// Npgsql's default of 100 each would let a burst of deliveries (RabbitMQ back after an outage) exhaust it.
+    /// </summary>
+    public const int MaxPoolSize = 25;
+
     private static string WithDatabase(string connectionString, string database)
     {
         var parts = connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
-            .Where(part => !part.TrimStart().StartsWith("Database=", StringComparison.OrdinalIgnoreCase));
-        return string.Join(';', parts.Append($"Database={database}"));
+            .Where(part => !part.TrimStart().StartsWith("Database=", StringComparison.OrdinalIgnoreCase)
+                && !part.TrimStart().StartsWith("Maximum Pool Size=", StringComparison.OrdinalIgnoreCase));
+        return string.Join(';', parts.Append($"Database={database}").Append($"Maximum Pool Size={MaxPoolSize}"));
     }
 
     private static string NewSigningKey()

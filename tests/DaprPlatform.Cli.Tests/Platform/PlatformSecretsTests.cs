@@ -19,7 +19,9 @@ public sealed class PlatformSecretsTests : IDisposable
         var path = PlatformSecrets.Write(_temp.Path, "Host=127.0.0.1;Port=5999;Username=postgres;Password=pw;Database=postgres");
 
         var connections = Read(path).GetProperty("ConnectionStrings");
-        Assert.Equal("Host=127.0.0.1;Port=5999;Username=postgres;Password=pw;Database=ordering", connections.GetProperty("orderingdb").GetString());
+        Assert.Equal(
+            "Host=127.0.0.1;Port=5999;Username=postgres;Password=pw;Database=ordering;Maximum Pool Size=25",
+            connections.GetProperty("orderingdb").GetString());
         Assert.Equal(
             ["analyticsdb", "catalogdb", "identitydb", "notificationsdb", "orderingdb"],
             connections.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
