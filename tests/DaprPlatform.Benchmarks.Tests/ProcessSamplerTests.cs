@@ -9,9 +9,11 @@ public sealed class ProcessSamplerTests
     {
         var self = Environment.ProcessId;
         await using var sampler = new ProcessSampler([("self", self)]);
-        var deadline = DateTime.UtcNow.AddMilliseconds(400);
+        // Burn a fixed amount of this process's CPU time, not of wall time: on a loaded machine 400 ms of wall time
+        // can be far less CPU.
+        var cpuAtStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var spins = 0L;
-        while (DateTime.UtcNow < deadline)
+        while (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart < TimeSpan.FromMilliseconds(300))
         {
             spins++; // burn some CPU so there is CPU time to report
         }

@@ -33,7 +33,9 @@ public sealed class LiveNotificationsApp(InfraFixture infra) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var connectionString = await infra.CreateDatabaseAsync("notifications_live", Ct);
-        _resources.AddRabbitMqPubSub(infra.AmqpUri).AddFile("resiliency.yaml", $"""
+        // The platform's own pub/sub component: the topics' exchanges are the platform's, and RabbitMQ refuses a second
+        // declaration of an exchange with other settings (durable, auto-delete).
+        _resources.AddFile("pubsub.yaml", await File.ReadAllTextAsync(RepositoryRoot.Combine("components", "pubsub.yaml"), Ct)).AddFile("resiliency.yaml", $"""
             apiVersion: dapr.io/v1alpha1
             kind: Resiliency
             metadata:
@@ -70,6 +72,7 @@ public sealed class LiveNotificationsApp(InfraFixture infra) : IAsyncLifetime
                 HttpPort = httpPort,
                 GrpcPort = grpcPort,
                 ResourcesPaths = [_resources.Path],
+                Environment = new Dictionary<string, string?> { ["DAPRPLATFORM_AMQP_URI"] = infra.AmqpUri },
             },
             Ct);
         var subscribed = await Eventually.ReturnsAsync(
