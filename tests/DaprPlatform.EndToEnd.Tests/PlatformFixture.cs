@@ -45,6 +45,9 @@ public sealed partial class PlatformFixture : IAsyncLifetime
 
     public string Output => _cli?.Output ?? "";
 
+    /// <summary>The secrets `up` generated for this platform (the admin account is in it).</summary>
+    public string SecretsFile => Path.Combine(_directory, "secrets.json");
+
     public async ValueTask InitializeAsync()
     {
         var (runFile, ports) = WithFreePorts(await File.ReadAllTextAsync(RepositoryRoot.Combine("dapr.yaml")));
