@@ -35,12 +35,13 @@ catch (ArgumentException e)
     return 2;
 }
 
-IScenario[] available = [new InvokeScenario(), new StateScenario(), new PubSubScenario(), new WorkflowScenario()];
+IScenario[] available = [new InvokeScenario(), new StateScenario(), new PubSubScenario(), new WorkflowScenario(), new OrdersScenario()];
 var scenarios = available.Where(s => options.Scenarios.Contains(s.Name)).ToList();
 
 // Bounded no matter what: every variant has a fixed warmup and duration; the rest is startup and draining.
 var variants = scenarios.Sum(s => s.VariantCount * (s.UsesLoadModes && options.Rate > 0 ? 2 : 1));
-var limit = TimeSpan.FromMinutes(5) + variants * (options.Warmup + options.Duration + TimeSpan.FromSeconds(45));
+var limit = TimeSpan.FromMinutes(5) + variants * (options.Warmup + options.Duration + TimeSpan.FromSeconds(45))
+    + scenarios.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.SetupTime);
 using var cancellation = new CancellationTokenSource(limit);
 Console.CancelKeyPress += (_, e) =>
 {
@@ -60,7 +61,11 @@ var failures = new List<string>();
 await using (var environment = await BenchmarkEnvironment.StartAsync(scenarios.Any(s => s.NeedsServers), options.RebuildSidecar, options.Profile, options.LogDirectory, options.SidecarEnvironment, log, cancellation.Token))
 {
     var context = new BenchmarkContext(
-        environment, new LoadSettings(options.Concurrency, options.Warmup, options.Duration, options.MaxOperations), options.PayloadSize, options.WorkflowConcurrency, options.Rate, log);
+        environment, new LoadSettings(options.Concurrency, options.Warmup, options.Duration, options.MaxOperations), options.PayloadSize, options.WorkflowConcurrency, options.Rate, log)
+    {
+        OrderRate = options.OrderRate,
+        OrdersInFlight = options.OrdersInFlight,
+    };
     foreach (var scenario in scenarios)
     {
         try
@@ -93,7 +98,7 @@ var markdown = new StringBuilder()
     .Append(facts.ToMarkdown())
     .AppendLine()
     .AppendLine(options.SidecarEnvironment.Count == 0 ? "" : $"Sidecar environment: {string.Join(", ", options.SidecarEnvironment.Select(e => $"`{e.Key}={e.Value}`"))}.\n")
-    .AppendLine($"Settings: {options.Concurrency} concurrent ({options.WorkflowConcurrency} workflows in flight), closed loop [max]{(options.Rate > 0 ? $" and a fixed {options.Rate} requests/s [{options.Rate}/s]" : "")}, {options.Warmup.TotalSeconds:0.#} s warmup + {options.Duration.TotalSeconds:0.#} s measured per variant{(options.MaxOperations is { } max ? $" (at most {max} operations)" : "")}, {options.PayloadSize}-byte payloads; everything on 127.0.0.1. Load average (1/5/15 min) at start {loadBefore}, at end {loadAfter}.")
+    .AppendLine($"Settings: {SettingsOf(options)}, {options.Warmup.TotalSeconds:0.#} s warmup + {options.Duration.TotalSeconds:0.#} s measured per variant{(options.MaxOperations is { } max ? $" (at most {max} operations)" : "")}; everything on 127.0.0.1. Load average (1/5/15 min) at start {loadBefore}, at end {loadAfter}.")
     .AppendLine();
 foreach (var report in reports)
 {
@@ -113,3 +118,20 @@ log.WriteLine($"Markdown report of this run (for docs/benchmarks-history.md) wri
 var missed = reports.SelectMany(r => r.Targets).Count(t => !t.Met);
 log.WriteLine($"{reports.Count} report(s), {failures.Count} failed scenario(s), {missed} target(s) missed.");
 return failures.Count == 0 ? 0 : 1;
+
+// The load settings of the scenarios that ran: the sidecar scenarios' and the orders scenario's are set apart.
+static string SettingsOf(BenchmarkOptions options)
+{
+    var parts = new List<string>();
+    if (options.Scenarios.Any(s => s != "orders"))
+    {
+        parts.Add($"{options.Concurrency} concurrent ({options.WorkflowConcurrency} workflows in flight), closed loop [max]{(options.Rate > 0 ? $" and a fixed {options.Rate} requests/s [{options.Rate}/s]" : "")}, {options.PayloadSize}-byte payloads");
+    }
+
+    if (options.Scenarios.Contains("orders"))
+    {
+        parts.Add($"orders: {options.Concurrency} workers at {options.OrderRate} orders/s, then {options.OrdersInFlight} orders in flight [max]");
+    }
+
+    return string.Join("; ", parts);
+}

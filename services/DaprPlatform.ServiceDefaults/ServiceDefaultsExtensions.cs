@@ -42,6 +42,10 @@ public static class ServiceDefaultsExtensions
             .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
             // Every SQL command at Information drowns the service's own events.
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
+            // So do four lines per outgoing call from HttpClientFactory and two per proxied request from YARP: at
+            // platform load they were most of what the services wrote, and the request log already has each request.
+            .MinimumLevel.Override("System.Net.Http.HttpClient", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Yarp", Serilog.Events.LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .WriteTo.Console(new RenderedCompactJsonFormatter()));
 

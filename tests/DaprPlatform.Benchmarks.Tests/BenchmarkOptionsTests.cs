@@ -9,10 +9,22 @@ public sealed class BenchmarkOptionsTests
     {
         var options = BenchmarkOptions.Parse([]);
 
-        Assert.Equal(["invoke", "state", "pubsub", "workflow"], options.Scenarios);
+        Assert.Equal(["invoke", "state", "pubsub", "workflow", "orders"], options.Scenarios);
         Assert.Equal(TimeSpan.FromSeconds(10), options.Duration);
         Assert.Equal(16, options.Concurrency);
         Assert.Equal(1000, options.Rate);
+        Assert.Equal(50, options.OrderRate);
+        Assert.Equal(32, options.OrdersInFlight);
+    }
+
+    [Fact]
+    public void The_orders_scenario_takes_its_rate_and_orders_in_flight()
+    {
+        var options = BenchmarkOptions.Parse(["orders", "--order-rate", "20", "--orders-in-flight", "8"]);
+
+        Assert.Equal(["orders"], options.Scenarios);
+        Assert.Equal(20, options.OrderRate);
+        Assert.Equal(8, options.OrdersInFlight);
     }
 
     [Fact]
@@ -54,6 +66,8 @@ public sealed class BenchmarkOptionsTests
     [InlineData("--concurrency", "0")]
     [InlineData("--duration")]
     [InlineData("--sidecar-env", "NOEQUALS")]
+    [InlineData("--order-rate", "0")]
+    [InlineData("--orders-in-flight", "many")]
     public void Bad_arguments_are_refused(params string[] args) =>
         Assert.Throws<ArgumentException>(() => BenchmarkOptions.Parse(args));
 }

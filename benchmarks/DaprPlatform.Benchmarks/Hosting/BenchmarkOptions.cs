@@ -4,11 +4,15 @@ namespace DaprPlatform.Benchmarks.Hosting;
 
 /// <summary>
 /// The command line: <c>[all|invoke|state|pubsub|workflow ...] [--duration 10s] [--warmup 3s] [--concurrency 16] [--workflow-concurrency 64] [--rate 1000]
-/// [--requests N] [--payload 1024] [--markdown FILE] [--build-sidecar] [--profile] [--logs DIR] [--sidecar-env NAME=VALUE]</c>.
+/// [--requests N] [--payload 1024] [--order-rate 50] [--orders-in-flight 32] [--markdown FILE] [--build-sidecar] [--profile] [--logs DIR] [--sidecar-env NAME=VALUE]</c>.
 /// </summary>
 public sealed record BenchmarkOptions
 {
-    public static readonly string[] ScenarioNames = ["invoke", "state", "pubsub", "workflow"];
+    public static readonly string[] ScenarioNames = ["invoke", "state", "pubsub", "workflow", "orders"];
+
+    public const int DefaultOrderRate = 50;
+
+    public const int DefaultOrdersInFlight = 32;
 
     public IReadOnlyList<string> Scenarios { get; init; } = ScenarioNames;
 
@@ -27,6 +31,12 @@ public sealed record BenchmarkOptions
 
     public int PayloadSize { get; init; } = 1024;
 
+    /// <summary>Orders per second of the orders scenario's fixed-rate phase (issue 10 judges latency at 50/s).</summary>
+    public int OrderRate { get; init; } = DefaultOrderRate;
+
+    /// <summary>Orders in flight in the orders scenario's closed loop.</summary>
+    public int OrdersInFlight { get; init; } = DefaultOrdersInFlight;
+
     public string? MarkdownPath { get; init; }
 
     public bool RebuildSidecar { get; init; }
@@ -39,7 +49,7 @@ public sealed record BenchmarkOptions
     public IReadOnlyDictionary<string, string> SidecarEnvironment { get; init; } = new Dictionary<string, string>();
 
     public const string Usage = """
-        usage: dotnet run -c Release --project benchmarks/DaprPlatform.Benchmarks -- [all|invoke|state|pubsub|workflow ...] [options]
+        usage: dotnet run -c Release --project benchmarks/DaprPlatform.Benchmarks -- [all|invoke|state|pubsub|workflow|orders ...] [options]
           --duration 10s     measured time per variant (ms, s or m; a bare number is seconds)
           --warmup 3s        unmeasured warmup before each variant
           --concurrency 16   concurrent connections / workers
@@ -47,13 +57,15 @@ public sealed record BenchmarkOptions
           --rate 1000        invoke/state/pubsub also run at this fixed request rate (as Dapr's perf tests do); 0 = closed loop only
           --requests N       also stop a variant after N measured operations
           --payload 1024     bytes per request body, state value or message
+          --order-rate 50    orders per second of the orders scenario's fixed-rate phase
+          --orders-in-flight 32   orders in flight in the orders scenario's closed loop
           --markdown FILE    where to write the markdown section (default: a file in the temp dir)
           --build-sidecar    rebuild sidecar/DaprPlatform.Sidecar in Release first
           --sidecar-env NAME=VALUE   extra environment for every sidecar (repeatable), e.g. runtime settings to compare
           --logs DIR         save each sidecar's output to DIR/<app-id>-<pid>.log when it stops
           --profile          sample the sidecars with Linux perf during their variant and print the hottest functions
                              (with perf maps and W^X off: figures are for finding hot spots, not for the docs)
-        Redis and RabbitMQ come from the DAPRPLATFORM_* variables, or are started with infra/start.sh and stopped at the end.
+        Redis, RabbitMQ (and for orders PostgreSQL) come from the DAPRPLATFORM_* variables, or are started with infra/start.sh and stopped at the end.
         """;
 
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
@@ -89,6 +101,12 @@ public sealed record BenchmarkOptions
                     break;
                 case "--payload":
                     options = options with { PayloadSize = ParsePositive(arg, Value()) };
+                    break;
+                case "--order-rate":
+                    options = options with { OrderRate = ParsePositive(arg, Value()) };
+                    break;
+                case "--orders-in-flight":
+                    options = options with { OrdersInFlight = ParsePositive(arg, Value()) };
                     break;
                 case "--markdown":
                     options = options with { MarkdownPath = Path.GetFullPath(Value()) };

@@ -28,6 +28,7 @@ public sealed class ScenarioReport(string title, string setup)
     private readonly List<TargetCheck> _targets = [];
     private readonly List<(string Phase, ProcessUsage Usage, long Operations)> _processes = [];
     private readonly List<string> _notes = [];
+    private readonly List<TextTable> _tables = [];
 
     public string Title { get; } = title;
 
@@ -50,6 +51,9 @@ public sealed class ScenarioReport(string title, string setup)
     public void AddProcesses(string phase, IEnumerable<ProcessUsage> usage, long operations) => _processes.AddRange(usage.Select(u => (phase, u, operations)));
 
     public void Note(string note) => _notes.Add(note);
+
+    /// <summary>A table of the scenario's own, rendered after the process table.</summary>
+    public void AddTable(TextTable table) => _tables.Add(table);
 
     public string ToConsole() => Render(markdown: false);
 
@@ -97,6 +101,11 @@ public sealed class ScenarioReport(string title, string setup)
             }
 
             Append(text, markdown, processes);
+        }
+
+        foreach (var table in _tables)
+        {
+            Append(text, markdown, table);
         }
 
         foreach (var note in _notes)

@@ -19,6 +19,9 @@ public interface IScenario
     /// <summary>Whether the scenario runs once per <see cref="BenchmarkContext.Modes"/> (closed loop, fixed rate).</summary>
     bool UsesLoadModes => true;
 
+    /// <summary>Time beyond its variants the scenario may need (starting and reading back a whole platform), to bound the whole run.</summary>
+    TimeSpan SetupTime => TimeSpan.Zero;
+
     Task<IReadOnlyList<ScenarioReport>> RunAsync(BenchmarkContext context, CancellationToken cancellationToken);
 }
 
@@ -36,6 +39,12 @@ public sealed record LoadMode(string Name, LoadSettings Load)
 /// <param name="Rate">Requests per second of the fixed-rate mode; 0 for none.</param>
 public sealed record BenchmarkContext(BenchmarkEnvironment Environment, LoadSettings Load, int PayloadSize, int WorkflowConcurrency, int Rate, TextWriter Log)
 {
+    /// <summary>Orders per second of the orders scenario's fixed-rate phase.</summary>
+    public int OrderRate { get; init; } = BenchmarkOptions.DefaultOrderRate;
+
+    /// <summary>Orders in flight in the orders scenario's closed loop.</summary>
+    public int OrdersInFlight { get; init; } = BenchmarkOptions.DefaultOrdersInFlight;
+
     /// <summary>The closed loop, then (unless --rate 0) the fixed rate.</summary>
     public IReadOnlyList<LoadMode> Modes =>
         Rate > 0

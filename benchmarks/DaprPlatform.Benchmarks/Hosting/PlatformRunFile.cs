@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace DaprPlatform.Benchmarks.Hosting;
+
+/// <summary>
+/// The repository's dapr.yaml as the end-to-end tests run it: every appPort replaced by a free one (a platform a
+/// developer has running keeps its ports) and the relative paths made absolute, since the copy lives elsewhere. The
+/// apps' logs go to their files only: echoed on dapr-dev's console they would reach no one but the harness, which
+/// spent about 1.8 ms of CPU per order reading them (docs/benchmarks.md).
+/// </summary>
+public static partial class PlatformRunFile
+{
+    /// <returns>The rewritten run file and the port given to each app id.</returns>
+    public static (string RunFile, IReadOnlyDictionary<string, int> Ports) Rewrite(string runFile, string repositoryRoot, Func<int> freePort)
+    {
+        var ports = new Dictionary<string, int>(StringComparer.Ordinal);
+        string? app = null;
+        var lines = runFile.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (AppIdLine().Match(lines[i]) is { Success: true } id)
+            {
+                app = id.Groups["app"].Value;
+            }
+            else if (AppPortLine().Match(lines[i]) is { Success: true } port && app is not null)
+            {
+                ports[app] = freePort();
+                lines[i] = port.Groups["head"].Value + ports[app].ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
+        var rewritten = string.Join('\n', lines)
+            .Replace("./services/", Path.Combine(repositoryRoot, "services") + "/", StringComparison.Ordinal)
+            .Replace("[\"./components\"]", $"[\"{Path.Combine(repositoryRoot, "components")}\"]", StringComparison.Ordinal)
+            .Replace("appLogDestination: fileAndConsole", "appLogDestination: file", StringComparison.Ordinal);
+        return (rewritten, ports);
+    }
+
+    [GeneratedRegex(@"^\s*-\s*appID:\s*(?<app>\S+)\s*$")]
+    private static partial Regex AppIdLine();
+
+    [GeneratedRegex(@"^(?<head>\s+appPort:\s*)\d+\s*$")]
+    private static partial Regex AppPortLine();
+}
