@@ -16,7 +16,7 @@ if $have_flock; then
   exec 9> "$artifacts/dapr-dev.build.lock"
   flock 9
 fi
-changed=$(find "$here" "$repo/sdk" \( -name bin -o -name obj -o -name .dapr \) -prune -o -type f -newer "$stamp" -print -quit 2> /dev/null || echo missing-stamp)
+changed=$(find "$here" \( -name bin -o -name obj -o -name .dapr \) -prune -o -type f -newer "$stamp" -print -quit 2> /dev/null || echo missing-stamp)
 if [[ ! -f "$dll" || ! -f "$stamp" || -n "$changed" ]]; then
   echo "building OrderDemo..."
   touch "$stamp.next"
