@@ -36,6 +36,8 @@ changed=$(find "$here" "$repo/workflows" "$repo/libraries" "$repo/Directory.Pack
   \( -name bin -o -name obj -o -name .dapr \) -prune -o -type f -newer "$stamp" -print -quit 2> /dev/null || echo missing-stamp)
 if [[ ! -f "$dll" || ! -f "$stamp" || -n "$changed" ]]; then
   echo "building $project..."
+  # An interrupted build must not pass for a finished one: the stamp comes back only when the build succeeds.
+  rm -f "$stamp"
   touch "$stamp.next"
   if ! dotnet build "$csproj" -c Release -nologo -v q > "$artifacts/$project.build.log" 2>&1; then
     cat "$artifacts/$project.build.log" >&2

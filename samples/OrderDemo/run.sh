@@ -19,6 +19,8 @@ fi
 changed=$(find "$here" \( -name bin -o -name obj -o -name .dapr \) -prune -o -type f -newer "$stamp" -print -quit 2> /dev/null || echo missing-stamp)
 if [[ ! -f "$dll" || ! -f "$stamp" || -n "$changed" ]]; then
   echo "building OrderDemo..."
+  # An interrupted build must not pass for a finished one: the stamp comes back only when the build succeeds.
+  rm -f "$stamp"
   touch "$stamp.next"
   dotnet build "$here/OrderDemo.csproj" -c Release --artifacts-path "$artifacts" -nologo -v q -clp:ErrorsOnly
   mv "$stamp.next" "$stamp"
