@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DaprPlatform.Benchmarks.Hosting;
+using DaprPlatform.Testing;
 using DaprPlatform.Benchmarks.Measurement;
 using DaprPlatform.Benchmarks.Scenarios;
 
@@ -26,7 +27,7 @@ public sealed class OrdersScenarioPlumbingTests
     {
         var next = 40000;
 
-        var (runFile, ports) = PlatformRunFile.Rewrite(RunFile, "/repo", () => next++);
+        var (runFile, ports) = PlatformRunFile.Rewrite(RunFile, "/repo", () => next++, appLogsToFilesOnly: true);
 
         Assert.Equal(40000, ports["gateway"]);
         Assert.Equal(40001, ports["ordering"]);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using DaprPlatform.Testing;
 
 namespace DaprPlatform.EndToEnd.Tests;
@@ -11,7 +10,7 @@ namespace DaprPlatform.EndToEnd.Tests;
 /// platform a developer has running is not disturbed), on the test run's servers, with the settings below that make
 /// approvals and timeouts quick. Everything the tests do goes through the gateway.
 /// </summary>
-public sealed partial class PlatformFixture : IAsyncLifetime
+public sealed class PlatformFixture : IAsyncLifetime
 {
     // Assembly fixtures cannot take each other: the platform owns the servers it runs on.
     private readonly InfraFixture _infra = new();
@@ -50,9 +49,8 @@ public sealed partial class PlatformFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var (runFile, ports) = WithFreePorts(await File.ReadAllTextAsync(RepositoryRoot.Combine("dapr.yaml")));
-        runFile = runFile.Replace("./services/", RepositoryRoot.Combine("services") + "/", StringComparison.Ordinal)
-            .Replace("[\"./components\"]", $"[\"{RepositoryRoot.Combine("components")}\"]", StringComparison.Ordinal);
+        var (runFile, ports) = PlatformRunFile.Rewrite(
+            await File.ReadAllTextAsync(RepositoryRoot.Combine("dapr.yaml")), RepositoryRoot.Path, FreePort.Get, appLogsToFilesOnly: false);
         var runFilePath = Path.Combine(_directory, "dapr.yaml");
         await File.WriteAllTextAsync(runFilePath, runFile);
         GatewayUrl = new Uri($"http://127.0.0.1:{ports["gateway"].ToString(CultureInfo.InvariantCulture)}");
@@ -120,32 +118,4 @@ public sealed partial class PlatformFixture : IAsyncLifetime
     /// <summary>The test run's databases are named after the services; they must not be another run's.</summary>
     private static string PostgresWithoutDatabase(string connectionString) =>
         string.Join(';', connectionString.Split(';').Where(part => !part.StartsWith("Database=", StringComparison.OrdinalIgnoreCase)));
-
-    /// <summary>The run file with every appPort replaced by a free port, and the ports by app id.</summary>
-    private static (string RunFile, Dictionary<string, int> Ports) WithFreePorts(string runFile)
-    {
-        var ports = new Dictionary<string, int>(StringComparer.Ordinal);
-        string? app = null;
-        var lines = runFile.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            if (AppIdLine().Match(lines[i]) is { Success: true } id)
-            {
-                app = id.Groups["app"].Value;
-            }
-            else if (AppPortLine().Match(lines[i]) is { Success: true } port && app is not null)
-            {
-                ports[app] = FreePort.Get();
-                lines[i] = port.Groups["head"].Value + ports[app].ToString(CultureInfo.InvariantCulture);
-            }
-        }
-
-        return (string.Join('\n', lines), ports);
-    }
-
-    [GeneratedRegex(@"^\s*-\s*appID:\s*(?<app>\S+)\s*$")]
-    private static partial Regex AppIdLine();
-
-    [GeneratedRegex(@"^(?<head>\s+appPort:\s*)\d+\s*$")]
-    private static partial Regex AppPortLine();
 }

@@ -42,7 +42,7 @@ public sealed class PlatformRun : IAsyncDisposable
         var directory = Path.Combine(environment.WorkDirectory, "platform");
         Directory.CreateDirectory(directory);
         var (runFile, ports) = PlatformRunFile.Rewrite(
-            await File.ReadAllTextAsync(RepositoryRoot.Combine("dapr.yaml"), cancellationToken), RepositoryRoot.Path, FreePort.Get);
+            await File.ReadAllTextAsync(RepositoryRoot.Combine("dapr.yaml"), cancellationToken), RepositoryRoot.Path, FreePort.Get, appLogsToFilesOnly: true);
         var runFilePath = Path.Combine(directory, "dapr.yaml");
         await File.WriteAllTextAsync(runFilePath, runFile, cancellationToken);
 

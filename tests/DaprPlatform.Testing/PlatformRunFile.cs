@@ -1,18 +1,20 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace DaprPlatform.Benchmarks.Hosting;
+namespace DaprPlatform.Testing;
 
 /// <summary>
-/// The repository's dapr.yaml as the end-to-end tests run it: every appPort replaced by a free one (a platform a
-/// developer has running keeps its ports) and the relative paths made absolute, since the copy lives elsewhere. The
-/// apps' logs go to their files only: echoed on dapr-dev's console they would reach no one but the harness, which
-/// spent about 1.8 ms of CPU per order reading them (docs/benchmarks.md).
+/// The repository's dapr.yaml as the end-to-end tests and the orders benchmark run it: every appPort replaced by a
+/// free one (a platform a developer has running keeps its ports) and the relative paths made absolute, since the copy
+/// lives elsewhere. With <c>appLogsToFilesOnly</c> the apps' logs go to their files only: echoed on dapr-dev's console
+/// they would reach no one but the benchmark harness, which spent about 1.8 ms of CPU per order reading them
+/// (docs/benchmarks.md).
 /// </summary>
 public static partial class PlatformRunFile
 {
     /// <returns>The rewritten run file and the port given to each app id.</returns>
-    public static (string RunFile, IReadOnlyDictionary<string, int> Ports) Rewrite(string runFile, string repositoryRoot, Func<int> freePort)
+    public static (string RunFile, IReadOnlyDictionary<string, int> Ports) Rewrite(
+        string runFile, string repositoryRoot, Func<int> freePort, bool appLogsToFilesOnly)
     {
         var ports = new Dictionary<string, int>(StringComparer.Ordinal);
         string? app = null;
@@ -32,8 +34,12 @@ public static partial class PlatformRunFile
 
         var rewritten = string.Join('\n', lines)
             .Replace("./services/", Path.Combine(repositoryRoot, "services") + "/", StringComparison.Ordinal)
-            .Replace("[\"./components\"]", $"[\"{Path.Combine(repositoryRoot, "components")}\"]", StringComparison.Ordinal)
-            .Replace("appLogDestination: fileAndConsole", "appLogDestination: file", StringComparison.Ordinal);
+            .Replace("[\"./components\"]", $"[\"{Path.Combine(repositoryRoot, "components")}\"]", StringComparison.Ordinal);
+        if (appLogsToFilesOnly)
+        {
+            rewritten = rewritten.Replace("appLogDestination: fileAndConsole", "appLogDestination: file", StringComparison.Ordinal);
+        }
+
         return (rewritten, ports);
     }
 
