@@ -134,7 +134,10 @@ internal sealed class PlatformRecords(IReadOnlyDictionary<string, string> connec
     /// <summary>The ledger entry of each order (charges are keyed by order id), read from Redis.</summary>
     public async Task<Dictionary<string, LedgerEntry>> LedgerAsync(IReadOnlyCollection<string> orderIds)
     {
-        using var connection = await ConnectionMultiplexer.ConnectAsync(redisHost);
+        // SCAN pages run synchronously in this client; its 1 s default timed out on the loaded test machine.
+        var options = ConfigurationOptions.Parse(redisHost);
+        options.SyncTimeout = 30_000;
+        using var connection = await ConnectionMultiplexer.ConnectAsync(options);
         var redis = connection.GetDatabase();
         var server = connection.GetServer(connection.GetEndPoints()[0]);
         var indexed = new Dictionary<string, List<string>>(StringComparer.Ordinal);
