@@ -134,14 +134,18 @@ internal sealed class PlatformRecords(IReadOnlyDictionary<string, string> connec
     /// <summary>The ledger entry of each order (charges are keyed by order id), read from Redis.</summary>
     public async Task<Dictionary<string, LedgerEntry>> LedgerAsync(IReadOnlyCollection<string> orderIds)
     {
-        // SCAN pages run synchronously in this client; its 1 s default timed out on the loaded test machine.
         var options = ConfigurationOptions.Parse(redisHost);
         options.SyncTimeout = 30_000;
         using var connection = await ConnectionMultiplexer.ConnectAsync(options);
         var redis = connection.GetDatabase();
         var server = connection.GetServer(connection.GetEndPoints()[0]);
+
+        // This client pages SCAN synchronously. After an await the code may run on the client's own reader thread,
+        // where a blocking SCAN waits for a reply that thread would read: it timed out with replies queued
+        // ("qs: 31, in: 228"). The keys are listed on a pool thread, before any other command.
+        var indexKeys = await Task.Run(() => server.Keys(pattern: PaymentIndexPrefix + "*", pageSize: 1000).ToList(), Token);
         var indexed = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (string key in server.Keys(pattern: PaymentIndexPrefix + "*"))
+        foreach (string key in indexKeys)
         {
             if ((string?)await redis.HashGetAsync(key, "data") is { } data && JsonSerializer.Deserialize<string>(data) is { } idempotencyKey)
             {
