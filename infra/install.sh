@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the servers the real-infrastructure tests run against are installed:
-# redis-server, rabbitmq-server, PostgreSQL 15 (initdb/pg_ctl) and node/npm for the conformance suites.
+# redis-server, rabbitmq-server, PostgreSQL 15 (initdb/pg_ctl), node/npm for the conformance suites and promtool
+# (Debian's prometheus package) for the monitoring rules' checks.
 # Idempotent and quiet when everything is present. As root it installs what is missing with apt;
 # otherwise it prints the exact command to run and fails.
 set -euo pipefail
@@ -21,6 +22,8 @@ postgres_bin() {
   return 1
 }
 postgres_bin >/dev/null || missing_packages+=(postgresql-15)
+
+command -v promtool >/dev/null 2>&1 || missing_packages+=(prometheus)
 
 if ((${#missing_packages[@]} > 0)); then
   if [[ $(id -u) -ne 0 ]]; then
