@@ -41,6 +41,18 @@ public sealed class OrdersScenarioPlumbingTests
     }
 
     [Fact]
+    public void Each_app_of_the_run_file_gets_a_sidecar_metrics_port_of_its_own_under_its_app_port()
+    {
+        var next = 41000;
+
+        var (runFile, ports) = PlatformRunFile.WithMetricsPorts(RunFile, () => next++);
+
+        Assert.Equal(new Dictionary<string, int> { ["gateway"] = 41000, ["ordering"] = 41001 }, ports);
+        Assert.Contains("    appPort: 8080\n    metricsPort: 41000\n", runFile.ReplaceLineEndings("\n"));
+        Assert.Contains("    appPort: 5203\n    metricsPort: 41001", runFile.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public void Sidecars_and_services_are_told_apart_by_their_command_lines_and_nothing_else_counts()
     {
         var sidecar = PlatformProcesses.Classify(10, ["/usr/bin/dotnet", "/repo/.artifacts/daprd/daprd.dll", "--app-id", "ordering", "--dapr-http-port", "3500", "--metrics-port", "9091"]);

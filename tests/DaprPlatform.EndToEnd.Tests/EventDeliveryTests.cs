@@ -29,10 +29,10 @@ public sealed class EventDeliveryTests(PlatformFixture platform)
         var confirmed = await OutboxPayloadAsync(orderId, "order.confirmed");
 
         // The same event (same event id) published twice more, then a new one as a marker that the queue has moved past them.
-        await PublishAsync("order.confirmed", confirmed);
-        await PublishAsync("order.confirmed", confirmed);
+        await platform.PublishAsync("order.confirmed", confirmed);
+        await platform.PublishAsync("order.confirmed", confirmed);
         var marker = Guid.NewGuid();
-        await PublishAsync("order.confirmed", $$"""
+        await platform.PublishAsync("order.confirmed", $$"""
             {"eventId":"{{marker}}","orderId":"marker-{{marker:N}}","customerId":"{{customer.UserId}}","lines":[{"productId":"3","quantity":1,"unitPrice":9.00}],"total":9.00,"occurredAt":"{{DateTimeOffset.UtcNow:O}}"}
             """);
 
@@ -50,7 +50,7 @@ public sealed class EventDeliveryTests(PlatformFixture platform)
         var userId = Guid.NewGuid().ToString();
         var eventId = Guid.NewGuid();
         // An order event for a user notifications has not heard of yet: it refuses it until the registration arrives.
-        await PublishAsync("order.confirmed", $$"""
+        await platform.PublishAsync("order.confirmed", $$"""
             {"eventId":"{{eventId}}","orderId":"poison-{{eventId:N}}","customerId":"{{userId}}","lines":[{"productId":"2","quantity":1,"unitPrice":11.50}],"total":11.50,"occurredAt":"{{DateTimeOffset.UtcNow:O}}"}
             """);
 
@@ -60,7 +60,7 @@ public sealed class EventDeliveryTests(PlatformFixture platform)
         Assert.Equal("order.confirmed", deadLetter!.Value.GetProperty("originalTopic").GetString());
         Assert.Equal(0, await NotificationCountAsync(eventId));
 
-        await PublishAsync("user.registered", $$"""
+        await platform.PublishAsync("user.registered", $$"""
             {"eventId":"{{Guid.NewGuid()}}","userId":"{{userId}}","email":"{{userId}}@example.test","name":"Late Registration","occurredAt":"{{DateTimeOffset.UtcNow:O}}"}
             """);
         Assert.True(await Eventually.ReturnsAsync(async () => await UserKnownAsync(userId), DeliveryTimeout));
@@ -71,16 +71,6 @@ public sealed class EventDeliveryTests(PlatformFixture platform)
         Assert.Equal("Redriven", (await FindDeadLetterAsync(admin, eventId.ToString()))!.Value.GetProperty("status").GetString());
         // Analytics took the event the first time; the redrive is a second delivery it must not count.
         Assert.Equal(1, (await StatsAsync(admin, userId)).OrdersCount);
-    }
-
-    private async Task PublishAsync(string topic, string json)
-    {
-        // Through a platform sidecar's publish API, as a service's DaprClient would.
-        using var http = new HttpClient();
-        var port = platform.SidecarHttpPorts["ordering"].ToString(CultureInfo.InvariantCulture);
-        using var response = await http.PostAsync(
-            $"http://127.0.0.1:{port}/v1.0/publish/pubsub/{topic}", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
     private static async Task<(int OrdersCount, decimal TotalSpent)> StatsAsync(PlatformClient admin, string customerId)

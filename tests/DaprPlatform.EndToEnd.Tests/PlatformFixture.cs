@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using DaprPlatform.Testing;
 
@@ -39,6 +41,12 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>The HTTP port of each app's sidecar, by app id (from dapr-dev's "Started Dapr" lines).</summary>
     public IReadOnlyDictionary<string, int> SidecarHttpPorts { get; private set; } = null!;
 
+    /// <summary>The port each app listens on, by app id (its /metrics, /healthz and /readyz are there).</summary>
+    public IReadOnlyDictionary<string, int> AppPorts { get; private set; } = null!;
+
+    /// <summary>The metrics port of each app's sidecar, by app id.</summary>
+    public IReadOnlyDictionary<string, int> SidecarMetricsPorts { get; private set; } = null!;
+
     /// <summary>The services' databases, to check what the API cannot show (stock conservation, charges).</summary>
     public IReadOnlyDictionary<string, string> ConnectionStrings { get; private set; } = null!;
 
@@ -49,8 +57,11 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var (runFile, ports) = PlatformRunFile.Rewrite(
+        var (rewritten, ports) = PlatformRunFile.Rewrite(
             await File.ReadAllTextAsync(RepositoryRoot.Combine("dapr.yaml")), RepositoryRoot.Path, FreePort.Get, appLogsToFilesOnly: false);
+        var (runFile, metricsPorts) = PlatformRunFile.WithMetricsPorts(rewritten, FreePort.Get);
+        AppPorts = ports;
+        SidecarMetricsPorts = metricsPorts;
         var runFilePath = Path.Combine(_directory, "dapr.yaml");
         await File.WriteAllTextAsync(runFilePath, runFile);
         GatewayUrl = new Uri($"http://127.0.0.1:{ports["gateway"].ToString(CultureInfo.InvariantCulture)}");
@@ -103,6 +114,16 @@ public sealed class PlatformFixture : IAsyncLifetime
     }
 
     public PlatformClient Client() => new(GatewayUrl);
+
+    /// <summary>Publishes through a platform sidecar's publish API, as a service's DaprClient would.</summary>
+    public async Task PublishAsync(string topic, string json)
+    {
+        using var http = new HttpClient();
+        var port = SidecarHttpPorts["ordering"].ToString(CultureInfo.InvariantCulture);
+        using var response = await http.PostAsync(
+            $"http://127.0.0.1:{port}/v1.0/publish/pubsub/{topic}", new StringContent(json, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
 
     /// <summary>The sidecars of this platform as `dapr-dev list -o json` shows them: HTTP port by app id.</summary>
     private async Task<Dictionary<string, int>> ListSidecarsAsync()

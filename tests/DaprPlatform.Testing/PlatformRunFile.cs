@@ -43,6 +43,34 @@ public static partial class PlatformRunFile
         return (rewritten, ports);
     }
 
+    /// <summary>
+    /// Gives each app's sidecar a metrics port of its own (by default each takes a random one nobody can find), so
+    /// a test can scrape the sidecars as Prometheus would.
+    /// </summary>
+    /// <returns>The run file with a <c>metricsPort</c> after each <c>appPort</c>, and the port given to each app id.</returns>
+    public static (string RunFile, IReadOnlyDictionary<string, int> MetricsPorts) WithMetricsPorts(string runFile, Func<int> freePort)
+    {
+        var ports = new Dictionary<string, int>(StringComparer.Ordinal);
+        string? app = null;
+        var lines = new List<string>();
+        foreach (var line in runFile.Split('\n'))
+        {
+            lines.Add(line);
+            if (AppIdLine().Match(line) is { Success: true } id)
+            {
+                app = id.Groups["app"].Value;
+            }
+            else if (AppPortLine().Match(line) is { Success: true } port && app is not null)
+            {
+                ports[app] = freePort();
+                var indent = port.Groups["head"].Value[..port.Groups["head"].Value.IndexOf('a', StringComparison.Ordinal)];
+                lines.Add($"{indent}metricsPort: {ports[app].ToString(CultureInfo.InvariantCulture)}");
+            }
+        }
+
+        return (string.Join('\n', lines), ports);
+    }
+
     [GeneratedRegex(@"^\s*-\s*appID:\s*(?<app>\S+)\s*$")]
     private static partial Regex AppIdLine();
 
