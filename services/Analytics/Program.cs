@@ -12,14 +12,14 @@ builder.Services.AddScoped<OrderEventProjector>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+// Subscriptions are declared in components/subscriptions.yaml; the sidecar delivers CloudEvents to their routes.
 app.UseCloudEvents();
-app.MapSubscribeHandler();
 app.MapAnalyticsApi();
 app.MapOrderEvents();
 
-await using (var scope = app.Services.CreateAsyncScope())
+if (!await app.MigrateDatabaseAsync<AnalyticsContext>())
 {
-    await scope.ServiceProvider.GetRequiredService<AnalyticsContext>().Database.MigrateAsync();
+    return;
 }
 
 await app.RunAsync();

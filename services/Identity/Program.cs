@@ -2,7 +2,6 @@ using DaprPlatform.Identity.Apis;
 using DaprPlatform.Identity.Extensions;
 using DaprPlatform.Identity.Infrastructure;
 using DaprPlatform.ServiceDefaults;
-using Microsoft.EntityFrameworkCore;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -15,10 +14,15 @@ app.MapTokensApi();
 app.MapUsersApi();
 app.MapJwksApi();
 
-// The schema comes from the migrations; the roles and the admin account must exist before the first request.
+// The schema comes from the migrations (`--migrate-only` stops after them); the roles and the admin account are the
+// app's to seed, and must exist before the first request.
+if (!await app.MigrateDatabaseAsync<IdentityContext>())
+{
+    return;
+}
+
 await using (var scope = app.Services.CreateAsyncScope())
 {
-    await scope.ServiceProvider.GetRequiredService<IdentityContext>().Database.MigrateAsync();
     await scope.ServiceProvider.GetRequiredService<IdentitySeed>().SeedAsync();
 }
 

@@ -7,6 +7,7 @@ using DaprPlatform.Ordering.Infrastructure;
 using DaprPlatform.Ordering.Placement;
 using DaprPlatform.Ordering.Saga;
 using DaprPlatform.Ordering.Saga.Activities;
+using DaprPlatform.Ordering.Telemetry;
 using DaprPlatform.Outbox;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Workflows.OrderSaga;
@@ -15,6 +16,7 @@ using Microsoft.EntityFrameworkCore;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddDefaultAuthentication();
+builder.AddServiceMetrics<OrderingMetrics>();
 builder.Services.AddDbContextFactory<OrderingContext>(options => options.UseNpgsql(builder.Configuration.GetConnectionString("orderingdb")));
 builder.Services.AddOutboxDispatcher<OrderingContext>();
 builder.Services.AddOptions<OrderSagaOptions>().BindConfiguration("Ordering");
@@ -47,9 +49,9 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapOrdersApi();
 
-await using (var scope = app.Services.CreateAsyncScope())
+if (!await app.MigrateDatabaseAsync<OrderingContext>())
 {
-    await scope.ServiceProvider.GetRequiredService<OrderingContext>().Database.MigrateAsync();
+    return;
 }
 
 await app.RunAsync();

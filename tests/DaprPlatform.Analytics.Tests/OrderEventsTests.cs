@@ -58,14 +58,34 @@ public sealed class OrderEventsTests(AnalyticsApp analytics) : IClassFixture<Ana
     }
 
     [Fact]
-    public async Task The_sidecar_is_told_both_subscriptions()
+    public async Task Each_declared_subscription_of_analytics_names_a_route_that_applies_its_topics_events()
     {
-        var subscriptions = await analytics.Client.GetFromJsonAsync<JsonElement>("/dapr/subscribe", Ct);
+        var subscriptions = DeclaredSubscriptions.Of("analytics");
+        var customer = $"customer-{Guid.NewGuid():N}";
+        var cancelledBefore = await CancelledAsync();
 
-        Assert.Equal(
-            [Topics.OrderCancelled, Topics.OrderConfirmed],
-            subscriptions.EnumerateArray().Select(s => s.GetProperty("topic").GetString()).Order());
-        Assert.All(subscriptions.EnumerateArray(), s => Assert.Equal(Topics.PubSub, s.GetProperty("pubsubName").GetString()));
+        await DeliverAsync(RouteOf(Topics.OrderConfirmed), Topics.OrderConfirmed,
+            new OrderConfirmed(Guid.NewGuid(), "order-5", customer, [new OrderEventLine("p-y", 2, 3m)], 6m, DateTimeOffset.UtcNow));
+        await DeliverAsync(RouteOf(Topics.OrderCancelled), Topics.OrderCancelled,
+            new OrderCancelled(Guid.NewGuid(), "order-6", customer, "out of stock: p-y", DateTimeOffset.UtcNow));
+
+        Assert.Equal([Topics.OrderCancelled, Topics.OrderConfirmed], subscriptions.Select(s => s.Topic).Order());
+        Assert.All(subscriptions, s => Assert.Equal(
+            (Topics.PubSub, $"analytics-{s.Topic.Replace('.', '-')}", "analytics"),
+            (s.PubsubName, s.Name, string.Join(',', s.Scopes))));
+        Assert.Equal(new CustomerSummary(customer, 1, 6m), await analytics.Client.GetFromJsonAsync<CustomerSummary>($"/customers/{customer}", Ct));
+        Assert.Equal(cancelledBefore + 1, await CancelledAsync());
+
+        string RouteOf(string topic) => subscriptions.Single(s => s.Topic == topic).Route;
+    }
+
+    [Fact]
+    public async Task The_app_lists_no_subscriptions_of_its_own_beside_the_declared_ones()
+    {
+        // A programmatic subscription to the same topic would be a second delivery of every event.
+        using var response = await analytics.Client.GetAsync("/dapr/subscribe", Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]

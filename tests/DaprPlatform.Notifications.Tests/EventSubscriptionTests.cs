@@ -155,23 +155,63 @@ public sealed class EventSubscriptionTests(NotificationsApp app) : IClassFixture
     }
 
     [Fact]
-    public async Task The_sidecar_is_told_every_subscription_each_with_the_dead_letter_topic()
+    public void The_declared_subscriptions_of_notifications_dead_letter_every_event_topic_and_take_the_dead_letters_raw()
     {
-        var subscriptions = (await app.Anonymous.GetFromJsonAsync<JsonElement>("/dapr/subscribe", Ct)).EnumerateArray().ToList();
+        var byTopic = DeclaredSubscriptions.Of("notifications").ToDictionary(s => s.Topic);
 
-        var byTopic = subscriptions.ToDictionary(s => s.GetProperty("topic").GetString()!);
         Assert.Equal(
             [IntegrationEventsApi.DeadLetterTopic, Topics.OrderCancelled, Topics.OrderConfirmed, Topics.UserRegistered],
             byTopic.Keys.Order(StringComparer.Ordinal));
-        Assert.All(subscriptions, s => Assert.Equal(Topics.PubSub, s.GetProperty("pubsubName").GetString()));
+        Assert.All(byTopic.Values, s => Assert.Equal(
+            (Topics.PubSub, $"notifications-{s.Topic.Replace('.', '-')}", "notifications"),
+            (s.PubsubName, s.Name, string.Join(',', s.Scopes))));
         foreach (var topic in new[] { Topics.UserRegistered, Topics.OrderConfirmed, Topics.OrderCancelled })
         {
-            Assert.Equal(IntegrationEventsApi.DeadLetterTopic, byTopic[topic].GetProperty("deadLetterTopic").GetString());
+            Assert.Equal(IntegrationEventsApi.DeadLetterTopic, byTopic[topic].DeadLetterTopic);
+            Assert.Empty(byTopic[topic].Metadata);
         }
 
         // The dead letters themselves arrive raw: the original CloudEvent, not unwrapped into its data.
         var deadLetters = byTopic[IntegrationEventsApi.DeadLetterTopic];
-        Assert.Equal("true", deadLetters.GetProperty("metadata").GetProperty("rawPayload").GetString());
-        Assert.False(deadLetters.TryGetProperty("deadLetterTopic", out var own) && own.ValueKind == JsonValueKind.String);
+        Assert.Equal(new Dictionary<string, string> { ["rawPayload"] = "true" }, deadLetters.Metadata);
+        Assert.Null(deadLetters.DeadLetterTopic);
+    }
+
+    [Fact]
+    public async Task Each_declared_route_of_notifications_handles_its_topics_events()
+    {
+        var subscriptions = DeclaredSubscriptions.Of("notifications");
+        var userId = NewUserId();
+        var registered = new UserRegistered(Guid.NewGuid(), userId, $"{userId}@example.test", "Ada", DateTimeOffset.UtcNow);
+        var confirmed = new OrderConfirmed(Guid.NewGuid(), "order-routes-1", userId, [new OrderEventLine("1", 1, 2m)], 2m, DateTimeOffset.UtcNow);
+        var cancelled = new OrderCancelled(Guid.NewGuid(), "order-routes-2", userId, "out of stock: 1", DateTimeOffset.UtcNow);
+        var deadLettered = new OrderCancelled(Guid.NewGuid(), "order-routes-3", userId, "x", DateTimeOffset.UtcNow);
+
+        await DeliverAsync(Topics.UserRegistered, CloudEvents.Envelope(Topics.UserRegistered, registered));
+        await DeliverAsync(Topics.OrderConfirmed, CloudEvents.Envelope(Topics.OrderConfirmed, confirmed));
+        await DeliverAsync(Topics.OrderCancelled, CloudEvents.Envelope(Topics.OrderCancelled, cancelled));
+        await DeliverAsync(IntegrationEventsApi.DeadLetterTopic, CloudEvents.RawPayloadEnvelope(
+            CloudEvents.Envelope(Topics.OrderCancelled, deadLettered), IntegrationEventsApi.DeadLetterTopic));
+
+        var sources = (await app.NotificationsOfAsync(userId)).Select(n => n.SourceEventId).ToHashSet();
+        Assert.Superset(new HashSet<Guid> { registered.EventId, confirmed.EventId, cancelled.EventId }, sources);
+        using var admin = app.Admin();
+        var letters = await admin.GetFromJsonAsync<DeadLetterPage>($"/notifications/dead-letters?pageSize={DeadLettersApi.MaxPageSize}", Ct);
+        Assert.Contains(letters!.Items, d => d.MessageKey == deadLettered.EventId.ToString());
+
+        async Task DeliverAsync(string topic, string cloudEvent)
+        {
+            using var response = await app.Anonymous.PostAsync(subscriptions.Single(s => s.Topic == topic).Route, CloudEvents.Content(cloudEvent), Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task The_app_lists_no_subscriptions_of_its_own_beside_the_declared_ones()
+    {
+        // A programmatic subscription to the same topic would be a second delivery of every event.
+        using var response = await app.Anonymous.GetAsync("/dapr/subscribe", Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 }

@@ -117,6 +117,26 @@ public sealed class LiveDeadLetterFlowTests(LiveNotificationsApp app) : IClassFi
         Assert.Single(await app.NotificationsOfAsync(userId));
     }
 
+    [Fact]
+    public async Task A_dead_letter_is_counted_as_received_from_its_topic_and_as_pending_on_the_metrics_endpoint()
+    {
+        var key = $"not-a-guid-{Guid.NewGuid():N}";
+        var before = PrometheusText.Sum(await app.MetricsAsync(), "daprplatform_deadletters_received_total", ("topic", Topics.OrderCancelled));
+
+        await app.Publisher.PublishEventAsync(Topics.PubSub, Topics.OrderCancelled, new { eventId = key, orderId = "o-2", customerId = "u-2", reason = "r" }, Ct);
+        await WaitForDeadLetterAsync(key, _ => true);
+
+        // The gauge is counted again right after the letter was kept, not only every 15 s.
+        var metrics = "";
+        var counted = await Eventually.ReturnsAsync(async () =>
+        {
+            metrics = await app.MetricsAsync();
+            return PrometheusText.Sum(metrics, "daprplatform_deadletters_received_total", ("topic", Topics.OrderCancelled)) >= before + 1
+                && PrometheusText.Sum(metrics, "daprplatform_deadletters_pending") >= 1;
+        }, TimeSpan.FromSeconds(5));
+        Assert.True(counted, metrics);
+    }
+
     private async Task<DeadLetterItem> WaitForDeadLetterAsync(string messageKey, Func<DeadLetterItem, bool> condition)
     {
         DeadLetterItem? letter = null;

@@ -14,7 +14,8 @@ namespace DaprPlatform.Notifications.Tests;
 /// <summary>
 /// The notifications service as it runs for real: on Kestrel (a real port) behind its own sidecar process, subscribed
 /// on RabbitMQ through a pubsub.rabbitmq component, with an inbound retry policy short enough that a refused event
-/// reaches the dead-letter topic in well under a second. Events are published with the app's own DaprClient.
+/// reaches the dead-letter topic in well under a second. Events are published with the app's own DaprClient. The
+/// subscriptions are the platform's own (components/subscriptions.yaml), scoped to this run's app id.
 /// </summary>
 public sealed class LiveNotificationsApp(InfraFixture infra) : IAsyncLifetime
 {
@@ -33,6 +34,12 @@ public sealed class LiveNotificationsApp(InfraFixture infra) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var connectionString = await infra.CreateDatabaseAsync("notifications_live", Ct);
+        // A unique app id per run: its RabbitMQ queues ({appid}-{topic}) are its own.
+        var appId = infra.UniqueName("notifications");
+        var subscriptions = (await File.ReadAllTextAsync(DeclaredSubscriptions.FilePath, Ct))
+            .Replace("scopes:\n- notifications\n", $"scopes:\n- {appId}\n", StringComparison.Ordinal);
+        Assert.Equal(Subscriptions, subscriptions.Split($"- {appId}\n").Length - 1);
+        _resources.AddFile("subscriptions.yaml", subscriptions);
         // The platform's own pub/sub component: the topics' exchanges are the platform's, and RabbitMQ refuses a second
         // declaration of an exchange with other settings (durable, auto-delete).
         _resources.AddFile("pubsub.yaml", await File.ReadAllTextAsync(RepositoryRoot.Combine("components", "pubsub.yaml"), Ct)).AddFile("resiliency.yaml", $"""
@@ -63,11 +70,11 @@ public sealed class LiveNotificationsApp(InfraFixture infra) : IAsyncLifetime
         _factory.UseKestrel();
         _factory.StartServer();
 
-        // Started after the app is listening, as `dapr run` does: the sidecar asks it for its subscriptions at once.
+        // Started after the app is listening, as `dapr run` does: the sidecar subscribes and delivers at once.
         Sidecar = await SidecarProcess.StartAsync(
             new SidecarProcessOptions
             {
-                AppId = infra.UniqueName("notifications"),
+                AppId = appId,
                 AppPort = appPort,
                 HttpPort = httpPort,
                 GrpcPort = grpcPort,
@@ -94,6 +101,13 @@ public sealed class LiveNotificationsApp(InfraFixture infra) : IAsyncLifetime
     {
         using var client = As(TestTokens.Customer(userId));
         return (await client.GetFromJsonAsync<NotificationPage>($"/notifications?pageSize={NotificationsApi.MaxPageSize}", Ct))!.Items;
+    }
+
+    /// <summary>What Prometheus scrapes from the app (no token: /metrics is open).</summary>
+    public async Task<string> MetricsAsync()
+    {
+        using var client = _factory!.CreateClient();
+        return await client.GetStringAsync("/metrics", Ct);
     }
 
     public async Task<DeadLetterItem?> DeadLetterAsync(string messageKey)

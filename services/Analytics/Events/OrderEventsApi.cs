@@ -3,7 +3,8 @@ using DaprPlatform.IntegrationEvents;
 namespace DaprPlatform.Analytics.Events;
 
 /// <summary>
-/// The subscriptions (listed to the sidecar by MapSubscribeHandler). A delivery is acknowledged (2xx) only after its
+/// The routes the sidecar delivers order events to, as components/subscriptions.yaml declares them (scoped to
+/// analytics). A delivery is acknowledged (2xx) only after its
 /// effect committed; a failure answers 500, which the sidecar retries and finally dead-letters.
 /// </summary>
 public static class OrderEventsApi
@@ -14,12 +15,12 @@ public static class OrderEventsApi
         {
             await projector.ApplyAsync(confirmed, ct);
             return TypedResults.Ok();
-        }).WithTopic(Topics.PubSub, Topics.OrderConfirmed).ExcludeFromDescription();
+        }).ExcludeFromDescription();
 
         app.MapPost("/events/order-cancelled", async (OrderCancelled cancelled, OrderEventProjector projector, CancellationToken ct) =>
         {
             await projector.ApplyAsync(cancelled, ct);
             return TypedResults.Ok();
-        }).WithTopic(Topics.PubSub, Topics.OrderCancelled).ExcludeFromDescription();
+        }).ExcludeFromDescription();
     }
 }

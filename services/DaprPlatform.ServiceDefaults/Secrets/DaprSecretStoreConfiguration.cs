@@ -7,6 +7,8 @@ namespace DaprPlatform.ServiceDefaults;
 /// <summary>
 /// Configuration from a Dapr secret store: every secret the sidecar lets this app read (its Configuration's secret
 /// scopes decide which) becomes configuration, a nested key named with ':' as in "ConnectionStrings:orderingdb".
+/// A key may spell the ':' as "__" ("ConnectionStrings__orderingdb"), as Dapr.Extensions.Configuration's key
+/// delimiters do: a Kubernetes Secret's data keys cannot contain ':', and both spellings give the same configuration.
 /// Written here because the package that does this (Dapr.Extensions.Configuration) is not served to this build;
 /// it behaves like that package's AddDaprSecretStore with a bulk read.
 /// </summary>
@@ -17,11 +19,17 @@ public static class DaprSecretStoreConfiguration
 
     public static readonly TimeSpan SidecarWaitTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Adds the secrets when <see cref="StoreNameKey"/> is configured; otherwise nothing (tests set values directly).</summary>
+    /// <summary>What a secret key stands for in place of ':' (the delimiter environment variables use too).</summary>
+    public const string KeyDelimiter = "__";
+
+    /// <summary>
+    /// Adds the secrets when <see cref="StoreNameKey"/> is configured; otherwise nothing (tests set values directly).
+    /// A <see cref="DatabaseMigrations.MigrateOnly"/> run reads no secrets: it has no sidecar, only its connection string.
+    /// </summary>
     public static TBuilder AddDaprSecretStoreConfiguration<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
-        if (builder.Configuration[StoreNameKey] is { Length: > 0 } store)
+        if (!DatabaseMigrations.MigrateOnly && builder.Configuration[StoreNameKey] is { Length: > 0 } store)
         {
             builder.Configuration.Add(new SecretStoreSource(store));
         }
@@ -54,17 +62,22 @@ public static class DaprSecretStoreConfiguration
                 }
             }
 
-            var secrets = await client.GetBulkSecretAsync(store);
-            var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-            foreach (var values in secrets.Values)
-            {
-                foreach (var (key, value) in values)
-                {
-                    data[key] = value;
-                }
-            }
-
-            Data = data;
+            Data = ToConfiguration(await client.GetBulkSecretAsync(store));
         }
+    }
+
+    /// <summary>A bulk read's secrets as configuration: every key of every secret, "__" read as ':'.</summary>
+    internal static Dictionary<string, string?> ToConfiguration(IReadOnlyDictionary<string, Dictionary<string, string>> secrets)
+    {
+        var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var values in secrets.Values)
+        {
+            foreach (var (key, value) in values)
+            {
+                data[key.Replace(KeyDelimiter, ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)] = value;
+            }
+        }
+
+        return data;
     }
 }

@@ -36,13 +36,22 @@ public static class Extensions
 
     /// <summary>
     /// The signing key (the service refuses to start without it) and what issues tokens with it. Identity validates
-    /// its own tokens with the key's public half, so it never asks itself for its JWKS.
+    /// its own tokens with the key's public half, so it never asks itself for its JWKS. A `--migrate-only` run issues
+    /// no token and is given no key: only the connection string.
     /// </summary>
     private static void AddTokens(this IHostApplicationBuilder builder)
     {
-        var signingKey = TokenSigningKey.FromConfiguration(builder.Configuration);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Jwt:PublicKeyPem"] = signingKey.PublicKeyPem });
-        builder.Services.AddSingleton(signingKey);
+        if (DatabaseMigrations.MigrateOnly)
+        {
+            builder.Services.AddSingleton<TokenSigningKey>(_ => throw new InvalidOperationException($"{DatabaseMigrations.MigrateOnlyArgument} issues no tokens"));
+        }
+        else
+        {
+            var signingKey = TokenSigningKey.FromConfiguration(builder.Configuration);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Jwt:PublicKeyPem"] = signingKey.PublicKeyPem });
+            builder.Services.AddSingleton(signingKey);
+        }
+
         builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.SectionName)
             .Validate(o => o.AccessTokenLifetime > TimeSpan.Zero && o.RefreshTokenLifetime > TimeSpan.Zero, "Jwt:AccessTokenLifetime and Jwt:RefreshTokenLifetime must be positive")
             .ValidateOnStart();

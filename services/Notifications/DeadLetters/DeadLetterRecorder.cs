@@ -1,6 +1,7 @@
 using DaprPlatform.Notifications.Events;
 using DaprPlatform.Notifications.Infrastructure;
 using DaprPlatform.Notifications.Model;
+using DaprPlatform.Notifications.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Notifications.DeadLetters;
@@ -9,7 +10,8 @@ namespace DaprPlatform.Notifications.DeadLetters;
 /// Keeps what reaches the dead-letter topic, once per CloudEvent id (a redelivered dead letter changes nothing). A message
 /// that was redriven and failed again returns to its row: Pending again, one more attempt counted.
 /// </summary>
-public sealed partial class DeadLetterRecorder(NotificationsContext db, TimeProvider time, ILogger<DeadLetterRecorder> logger)
+public sealed partial class DeadLetterRecorder(
+    NotificationsContext db, NotificationsMetrics metrics, PendingDeadLetters pending, TimeProvider time, ILogger<DeadLetterRecorder> logger)
 {
     /// <returns>False when the message is no CloudEvent this service could ever redrive.</returns>
     public async Task<bool> RecordAsync(ReadOnlyMemory<byte> cloudEvent, CancellationToken ct)
@@ -34,6 +36,8 @@ public sealed partial class DeadLetterRecorder(NotificationsContext db, TimeProv
         }, ct);
         if (outcome == ApplyOutcome.Applied)
         {
+            metrics.DeadLetterReceived(envelope.OriginalTopic);
+            pending.Changed();
             LogRecorded(envelope.OriginalTopic, envelope.MessageKey, envelope.CloudEventId);
         }
 

@@ -4,6 +4,7 @@ using Dapr.Client;
 using DaprPlatform.IntegrationEvents;
 using DaprPlatform.Notifications.Infrastructure;
 using DaprPlatform.Notifications.Model;
+using DaprPlatform.Notifications.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace DaprPlatform.Notifications.DeadLetters;
@@ -24,7 +25,8 @@ public sealed record RedriveResult(RedriveOutcome Outcome, DeadLetter? DeadLette
 /// Publishes a dead letter's data to its original topic again, as a fresh delivery every subscriber of that topic
 /// handles idempotently (the event keeps its own id), and marks it Redriven.
 /// </summary>
-public sealed partial class DeadLetterRedriver(NotificationsContext db, DaprClient dapr, TimeProvider time, ILogger<DeadLetterRedriver> logger)
+public sealed partial class DeadLetterRedriver(
+    NotificationsContext db, DaprClient dapr, PendingDeadLetters pending, TimeProvider time, ILogger<DeadLetterRedriver> logger)
 {
     public async Task<RedriveResult> RedriveAsync(Guid id, CancellationToken ct)
     {
@@ -57,6 +59,7 @@ public sealed partial class DeadLetterRedriver(NotificationsContext db, DaprClie
         letter.RedrivenAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        pending.Changed();
         LogRedriven(letter.Id, letter.OriginalTopic, letter.AttemptCount);
         return new RedriveResult(RedriveOutcome.Redriven, letter);
     }

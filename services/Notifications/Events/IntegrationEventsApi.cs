@@ -1,4 +1,3 @@
-using Dapr;
 using DaprPlatform.IntegrationEvents;
 using DaprPlatform.Notifications.DeadLetters;
 using DaprPlatform.Notifications.Infrastructure;
@@ -16,7 +15,9 @@ public sealed record SubscriptionStatus(string Status)
 public sealed record EventDelivery(HttpRequest Request, EventPayloadReader Reader, NotificationEventHandler Handler, CancellationToken CancellationToken);
 
 /// <summary>
-/// The subscriptions (listed to the sidecar by MapSubscribeHandler). A delivery is acknowledged (2xx) only after its
+/// The routes the sidecar delivers to, as components/subscriptions.yaml declares them (one Subscription per topic,
+/// scoped to notifications; the three event topics with <see cref="DeadLetterTopic"/>, the dead letters with raw
+/// payload). A delivery is acknowledged (2xx) only after its
 /// effect committed. An event that can never be processed answers DROP and one whose user is not known yet answers 409,
 /// which Dapr retries by its resiliency policy; either way it ends on <see cref="DeadLetterTopic"/>, where this service
 /// keeps it for an admin to redrive.
@@ -29,21 +30,19 @@ public static class IntegrationEventsApi
     {
         app.MapPost("/events/user-registered", ([AsParameters] EventDelivery delivery) =>
                 DeliverAsync<UserRegistered>(delivery, Topics.UserRegistered, EventValidation.Check, delivery.Handler.HandleAsync))
-            .WithTopic(DeadLetteredSubscription(Topics.UserRegistered)).ExcludeFromDescription();
+            .ExcludeFromDescription();
 
         app.MapPost("/events/order-confirmed", ([AsParameters] EventDelivery delivery) =>
                 DeliverAsync<OrderConfirmed>(delivery, Topics.OrderConfirmed, EventValidation.Check, delivery.Handler.HandleAsync))
-            .WithTopic(DeadLetteredSubscription(Topics.OrderConfirmed)).ExcludeFromDescription();
+            .ExcludeFromDescription();
 
         app.MapPost("/events/order-cancelled", ([AsParameters] EventDelivery delivery) =>
                 DeliverAsync<OrderCancelled>(delivery, Topics.OrderCancelled, EventValidation.Check, delivery.Handler.HandleAsync))
-            .WithTopic(DeadLetteredSubscription(Topics.OrderCancelled)).ExcludeFromDescription();
-
-        // Raw payload: the sidecar hands over the dead-lettered message as it is, i.e. the original CloudEvent with its
-        // own id, topic and data, instead of unwrapping it as if it had been published to the dead-letter topic.
-        app.MapPost("/events/dead-letters", RecordDeadLetterAsync)
-            .WithTopic(new TopicOptions { PubsubName = Topics.PubSub, Name = DeadLetterTopic, EnableRawPayload = true })
             .ExcludeFromDescription();
+
+        // Subscribed with raw payload: the body is the dead-lettered message as it is, i.e. the original CloudEvent with
+        // its own id, topic and data, not unwrapped as if it had been published to the dead-letter topic.
+        app.MapPost("/events/dead-letters", RecordDeadLetterAsync).ExcludeFromDescription();
     }
 
     public static async Task<Results<Ok, Ok<SubscriptionStatus>, ProblemHttpResult>> DeliverAsync<TEvent>(
@@ -72,7 +71,4 @@ public static class IntegrationEventsApi
         await request.Body.CopyToAsync(body, ct);
         return await recorder.RecordAsync(body.ToArray(), ct) ? TypedResults.Ok() : TypedResults.Ok(SubscriptionStatus.Drop);
     }
-
-    private static TopicOptions DeadLetteredSubscription(string topic) =>
-        new() { PubsubName = Topics.PubSub, Name = topic, DeadLetterTopic = DeadLetterTopic };
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Dapr.Workflow;
 using DaprPlatform.Ordering.Model;
 using DaprPlatform.Ordering.Placement;
+using DaprPlatform.Ordering.Telemetry;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Workflows.OrderSaga;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -121,7 +122,7 @@ public static partial class OrdersApi
                 return TypedResults.Problem(title: "A confirmed order cannot be cancelled", statusCode: StatusCodes.Status409Conflict, detail: orderId);
         }
 
-        var decision = new ApprovalDecision(false, Name(user), "cancelled by the customer");
+        var decision = new ApprovalDecision(false, Name(user), CancellationReasons.WithdrawnByCustomer);
         return await RaiseApprovalAsync(order, decision, services, ct) is { } accepted
             ? accepted
             : TypedResults.Problem(

@@ -5,6 +5,7 @@ using DaprPlatform.Ordering.Clients;
 using DaprPlatform.Ordering.Infrastructure;
 using DaprPlatform.Ordering.Model;
 using DaprPlatform.Ordering.Saga;
+using DaprPlatform.Ordering.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -26,7 +27,7 @@ public sealed record PlacementResult(PlacementOutcome Outcome, Order? Order, IRe
 /// Accepts an order: prices it from the catalog, commits it (once per customer and Idempotency-Key, however many
 /// requests race), then schedules its saga. The answer does not wait for the saga.
 /// </summary>
-public sealed class OrderPlacement(OrderingContext db, CatalogClient catalog, SagaStarter sagas, TimeProvider clock)
+public sealed class OrderPlacement(OrderingContext db, CatalogClient catalog, SagaStarter sagas, OrderingMetrics metrics, TimeProvider clock)
 {
     public async Task<PlacementResult> PlaceAsync(string customerId, string idempotencyKey, PlaceOrderRequest request, CancellationToken ct)
     {
@@ -78,6 +79,7 @@ public sealed class OrderPlacement(OrderingContext db, CatalogClient catalog, Sa
             return Replay((await FindAsync(customerId, idempotencyKey, ct))!, hash);
         }
 
+        metrics.OrderPlaced();
         await sagas.TryStartAsync(order, checkExisting: false, ct);
         return new PlacementResult(PlacementOutcome.Accepted, order);
     }

@@ -1,6 +1,7 @@
 using DaprPlatform.IntegrationEvents;
 using DaprPlatform.Ordering.Infrastructure;
 using DaprPlatform.Ordering.Model;
+using DaprPlatform.Ordering.Telemetry;
 using DaprPlatform.Outbox;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +13,7 @@ namespace DaprPlatform.Ordering.Saga;
 /// idempotent: a retried activity finds the order final and writes nothing.
 /// </summary>
 public sealed partial class OrderOutcomes(
-    IDbContextFactory<OrderingContext> contexts, OutboxSignal outbox, TimeProvider clock, ILogger<OrderOutcomes> logger)
+    IDbContextFactory<OrderingContext> contexts, OutboxSignal outbox, OrderingMetrics metrics, TimeProvider clock, ILogger<OrderOutcomes> logger)
 {
     public Task ConfirmAsync(string orderId, string paymentId, CancellationToken ct) =>
         EndAsync(orderId, OrderStatus.Confirmed, ct, (db, order, now) =>
@@ -58,6 +59,7 @@ public sealed partial class OrderOutcomes(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         outbox.Notify();
+        metrics.OrderCompleted(final, order.CancellationReason, now - order.CreatedAt);
         LogOrderEnded(orderId, final);
     }
 

@@ -1,5 +1,6 @@
 using Dapr.Workflow;
 using DaprPlatform.Ordering.Clients;
+using DaprPlatform.Ordering.Telemetry;
 using DaprPlatform.Workflows.OrderSaga;
 
 namespace DaprPlatform.Ordering.Saga.Activities;
@@ -10,11 +11,12 @@ public sealed class ReserveInventoryActivity(CatalogClient catalog) : WorkflowAc
         catalog.ReserveAsync(input, CancellationToken.None);
 }
 
-public sealed class ReleaseInventoryActivity(CatalogClient catalog) : WorkflowActivity<ReleaseInventoryInput, bool>
+public sealed class ReleaseInventoryActivity(CatalogClient catalog, OrderingMetrics metrics) : WorkflowActivity<ReleaseInventoryInput, bool>
 {
     public override async Task<bool> RunAsync(WorkflowActivityContext context, ReleaseInventoryInput input)
     {
         await catalog.ReleaseAsync(input.ReservationId, CancellationToken.None);
+        metrics.CompensationApplied(OrderingMetrics.ReleaseStockStep);
         return true;
     }
 }

@@ -1,5 +1,6 @@
 using Dapr.Workflow;
 using DaprPlatform.Ordering.Clients;
+using DaprPlatform.Ordering.Telemetry;
 using DaprPlatform.Workflows.OrderSaga;
 
 namespace DaprPlatform.Ordering.Saga.Activities;
@@ -10,11 +11,12 @@ public sealed class ChargePaymentActivity(PaymentsClient payments) : WorkflowAct
         payments.ChargeAsync(input, CancellationToken.None);
 }
 
-public sealed class RefundPaymentActivity(PaymentsClient payments) : WorkflowActivity<RefundPaymentInput, bool>
+public sealed class RefundPaymentActivity(PaymentsClient payments, OrderingMetrics metrics) : WorkflowActivity<RefundPaymentInput, bool>
 {
     public override async Task<bool> RunAsync(WorkflowActivityContext context, RefundPaymentInput input)
     {
         await payments.RefundAsync(input.PaymentId, CancellationToken.None);
+        metrics.CompensationApplied(OrderingMetrics.RefundStep);
         return true;
     }
 }
