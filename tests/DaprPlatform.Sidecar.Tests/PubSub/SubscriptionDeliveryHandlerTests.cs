@@ -54,6 +54,24 @@ public sealed class SubscriptionDeliveryHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_delivery_attempt_is_counted_as_daprd_counts_pubsub_ingress_with_the_apps_answer()
+    {
+        var answers = new Queue<AppAnswer>([AppAnswer.Retry, AppAnswer.Success]);
+        _app.Decide = _ => answers.Dequeue();
+        var metrics = new SidecarMetrics(new SidecarOptions { AppId = "handler-tests" }, ConfigurationResource.Default);
+
+        await Handler(new RetryingResiliency(attempts: 2), metrics: metrics).HandleAsync(Message(), Ct);
+
+        var text = metrics.RenderPrometheus();
+        Assert.Contains("dapr_component_pubsub_ingress_count{", text);
+        Assert.Single(text.Split('\n'), line => line.StartsWith("dapr_component_pubsub_ingress_count{", StringComparison.Ordinal)
+            && line.Contains("status=\"retry\"", StringComparison.Ordinal) && line.Contains("topic=\"orders\"", StringComparison.Ordinal) && line.EndsWith(" 1", StringComparison.Ordinal));
+        Assert.Single(text.Split('\n'), line => line.StartsWith("dapr_component_pubsub_ingress_count{", StringComparison.Ordinal)
+            && line.Contains("status=\"success\"", StringComparison.Ordinal) && line.EndsWith(" 1", StringComparison.Ordinal));
+        Assert.Contains("dapr_component_pubsub_ingress_latencies_bucket{", text);
+    }
+
+    [Fact]
     public async Task Policy_giving_up_with_a_dead_letter_topic_publishes_the_original_there_and_acknowledges()
     {
         _app.Decide = _ => AppAnswer.Retry;
@@ -141,11 +159,12 @@ public sealed class SubscriptionDeliveryHandlerTests : IAsyncLifetime
     }
 
     private SubscriptionDeliveryHandler Handler(
-        IResiliencyProvider resiliency, string? deadLetterTopic = null, AppChannel? channel = null, string? publishingScopes = null)
+        IResiliencyProvider resiliency, string? deadLetterTopic = null, AppChannel? channel = null, string? publishingScopes = null, SidecarMetrics? metrics = null)
     {
         var metadata = publishingScopes is null ? [] : new List<MetadataItem> { new("publishingScopes", publishingScopes, null, null) };
         var resource = new ComponentResource(PubsubName, null, "pubsub.in-memory", "v1", TimeSpan.Zero, false, metadata, null, [], "pubsub.yaml");
         var options = new SidecarOptions { AppId = "handler-tests" };
+        metrics ??= new SidecarMetrics(options, ConfigurationResource.Default);
         var registry = new ComponentRegistry(
             new Dictionary<string, StateStoreEntry>(),
             new Dictionary<string, PubSubEntry> { [PubsubName] = new(PubsubName, _bus, resource, PubSubScoping.From(resource, options.AppId)) },
@@ -156,7 +175,8 @@ public sealed class SubscriptionDeliveryHandlerTests : IAsyncLifetime
         return new SubscriptionDeliveryHandler(
             subscription,
             new AppEventPoster(channel ?? _channel),
-            new PubSubPublisher(new StartupComponents { Registry = registry }, NoResiliency.Instance, new SidecarMetrics(options, ConfigurationResource.Default), options),
+            new PubSubPublisher(new StartupComponents { Registry = registry }, NoResiliency.Instance, metrics, options),
+            metrics,
             resiliency,
             ConfigurationResource.Default,
             TimeProvider.System,

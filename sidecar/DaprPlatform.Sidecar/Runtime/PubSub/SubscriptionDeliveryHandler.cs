@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DaprPlatform.Sidecar.Components.PubSub;
 using DaprPlatform.Sidecar.Resources;
+using DaprPlatform.Sidecar.Runtime.Metrics;
 using DaprPlatform.Sidecar.Runtime.Resiliency;
 
 namespace DaprPlatform.Sidecar.Runtime.PubSub;
@@ -16,6 +17,7 @@ public sealed partial class SubscriptionDeliveryHandler(
     AppSubscription subscription,
     AppEventPoster poster,
     PubSubPublisher publisher,
+    SidecarMetrics metrics,
     IResiliencyProvider resiliency,
     ConfigurationResource configuration,
     TimeProvider time,
@@ -118,7 +120,15 @@ public sealed partial class SubscriptionDeliveryHandler(
     private async Task<bool> DeliverOnceAsync(
         string path, ReadOnlyMemory<byte> body, Dictionary<string, string> metadata, TraceContext? trace, string eventId, PubSubMessage forwarded, CancellationToken ct)
     {
+        var started = time.GetTimestamp();
         var outcome = await poster.PostAsync(path, body, metadata, trace, eventId, ct);
+        // As daprd's subscriber: one ingress event per attempt, with what the app answered.
+        metrics.RecordDelivery(subscription.PubsubName, subscription.Topic, outcome.Status switch
+        {
+            DeliveryStatus.Success => PubSubDeliveryResult.Success,
+            DeliveryStatus.Drop => PubSubDeliveryResult.Drop,
+            _ => PubSubDeliveryResult.Retry,
+        }, time.GetElapsedTime(started).TotalMilliseconds);
         switch (outcome.Status)
         {
             case DeliveryStatus.Success:

@@ -1,6 +1,7 @@
 using DaprPlatform.Sidecar.Components.PubSub;
 using DaprPlatform.Sidecar.Hosting;
 using DaprPlatform.Sidecar.Resources;
+using DaprPlatform.Sidecar.Runtime.Metrics;
 using DaprPlatform.Sidecar.Runtime.Resiliency;
 
 namespace DaprPlatform.Sidecar.Runtime.PubSub;
@@ -23,6 +24,7 @@ public sealed partial class SubscriptionManager(
     AppEventPoster poster,
     BulkEventPoster bulkPoster,
     PubSubPublisher publisher,
+    SidecarMetrics metrics,
     IResiliencyProvider resiliency,
     RuntimeMetadata runtime,
     TimeProvider time,
@@ -143,7 +145,7 @@ public sealed partial class SubscriptionManager(
     {
         if (subscription.BulkSubscribe is not { Enabled: true } bulk)
         {
-            var handler = new SubscriptionDeliveryHandler(subscription, poster, publisher, resiliency, resources.Configuration, time, _deliveryLogger);
+            var handler = new SubscriptionDeliveryHandler(subscription, poster, publisher, metrics, resiliency, resources.Configuration, time, _deliveryLogger);
             return new SubscriptionWorker(subscription, handler.HandleAsync);
         }
 
