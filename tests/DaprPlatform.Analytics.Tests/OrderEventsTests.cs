@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using DaprPlatform.Analytics.Apis;
 using DaprPlatform.IntegrationEvents;
+using DaprPlatform.Testing;
 
 namespace DaprPlatform.Analytics.Tests;
 

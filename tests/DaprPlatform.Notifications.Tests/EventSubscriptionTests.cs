@@ -6,6 +6,7 @@ using DaprPlatform.Notifications.Apis;
 using DaprPlatform.Notifications.Events;
 using DaprPlatform.Notifications.Model;
 using DaprPlatform.Notifications.Sending;
+using DaprPlatform.Testing;
 
 namespace DaprPlatform.Notifications.Tests;
 

@@ -1,4 +1,5 @@
 using DaprPlatform.Ordering.Telemetry;
+using DaprPlatform.Testing;
 
 namespace DaprPlatform.Ordering.Tests;
 

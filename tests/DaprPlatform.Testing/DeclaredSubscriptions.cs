@@ -1,7 +1,6 @@
-using DaprPlatform.Testing;
 using YamlDotNet.RepresentationModel;
 
-namespace DaprPlatform.Analytics.Tests;
+namespace DaprPlatform.Testing;
 
 /// <summary>A Subscription of components/subscriptions.yaml, as the sidecars load it.</summary>
 public sealed record DeclaredSubscription(
@@ -28,8 +27,11 @@ public static class DeclaredSubscriptions
 
     private static DeclaredSubscription Read(YamlMappingNode resource)
     {
-        Assert.Equal("dapr.io/v2alpha1", Scalar(resource, "apiVersion"));
-        Assert.Equal("Subscription", Scalar(resource, "kind"));
+        if (Scalar(resource, "apiVersion") != "dapr.io/v2alpha1" || Scalar(resource, "kind") != "Subscription")
+        {
+            throw new InvalidDataException($"{FilePath}: every document must be a dapr.io/v2alpha1 Subscription");
+        }
+
         var spec = (YamlMappingNode)resource["spec"];
         var metadata = spec.Children.TryGetValue("metadata", out var node)
             ? ((YamlMappingNode)node).Children.ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => ((YamlScalarNode)p.Value).Value!)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace DaprPlatform.Notifications.Tests;
+namespace DaprPlatform.Testing;
 
 /// <summary>Reads samples from a Prometheus text exposition (what /metrics serves).</summary>
 public static class PrometheusText
