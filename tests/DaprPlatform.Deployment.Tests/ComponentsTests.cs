@@ -104,8 +104,6 @@ public class ComponentsTests
         problems.AssertNone(directory);
     }
 
-    // components/embedded is for the embedded (serverless) mode only and never applied to a cluster.
-    public static TheoryData<string> ClusterShapedDirectories() => new("components", "deploy/compose/components");
 
     [Fact]
     public void The_crd_check_rejects_a_misspelt_field()
@@ -117,7 +115,7 @@ public class ComponentsTests
     }
 
     [Theory]
-    [MemberData(nameof(ClusterShapedDirectories))]
+    [MemberData(nameof(ResourceDirectories))]
     public void Every_dapr_document_validates_against_its_crd_schema(string directory)
     {
         var path = Repo.Path(directory);
