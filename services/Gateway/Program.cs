@@ -8,6 +8,7 @@ using DaprPlatform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddTrustedProxies();
 builder.AddDefaultAuthentication();
 builder.Services.AddAuthorizationBuilder().AddGatewayPolicies();
 builder.AddGatewayRateLimiting();
@@ -15,6 +16,8 @@ builder.AddGatewayProxy();
 builder.AddOrderDetails();
 
 var app = builder.Build();
+// First: everything after it, the rate limits and the request log included, sees the client's address.
+app.UseTrustedProxies();
 app.UseMiddleware<RequestIdMiddleware>();
 app.MapDefaultEndpoints(publicEntry: true);
 // Limits count per user, so they come after authentication and before authorization turns anyone away.

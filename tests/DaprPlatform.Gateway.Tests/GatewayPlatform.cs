@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using DaprPlatform.Testing;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 [assembly: AssemblyFixture(typeof(DaprPlatform.Gateway.Tests.GatewayPlatform))]
 
@@ -44,7 +46,8 @@ public sealed class GatewayPlatform : IAsyncLifetime
     }
 
     /// <summary>Another gateway on the same sidecar, with settings of its own.</summary>
-    public WebApplicationFactory<Program> CreateGateway(IReadOnlyDictionary<string, string>? settings = null, Uri? sidecar = null)
+    /// <param name="peer">The address every connection comes from (TestServer has none of its own).</param>
+    public WebApplicationFactory<Program> CreateGateway(IReadOnlyDictionary<string, string>? settings = null, Uri? sidecar = null, IPAddress? peer = null)
     {
         var all = new Dictionary<string, string>
         {
@@ -64,6 +67,11 @@ public sealed class GatewayPlatform : IAsyncLifetime
             foreach (var (key, value) in all)
             {
                 web.UseSetting(key, value);
+            }
+
+            if (peer is not null)
+            {
+                web.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new PeerAddress(peer)));
             }
         });
         _gateways.Add(gateway);
@@ -122,4 +130,18 @@ public sealed class GatewayPlatform : IAsyncLifetime
             Assert.True(reachable, $"{appId} is not reachable through the gateway's sidecar.\n{GatewaySidecar.Output}");
         }
     }
+}
+
+/// <summary>Gives every request the connection address a real client or proxy would have, before any middleware.</summary>
+internal sealed class PeerAddress(IPAddress address) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            context.Connection.RemoteIpAddress = address;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }

@@ -61,6 +61,76 @@ public sealed class RateLimitTests(GatewayPlatform platform)
     }
 
     [Fact]
+    public async Task Behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit()
+    {
+        using var client = platform.CreateGateway(new Dictionary<string, string>
+        {
+            ["Gateway:RateLimit:PermitsPerWindow"] = "1",
+            ["Gateway:RateLimit:WindowSeconds"] = "60",
+            ["Gateway:TrustedProxies:0"] = "10.244.0.0/16",
+        }, peer: IPAddress.Parse("10.244.1.7")).CreateClient();
+
+        using var first = await client.SendAsync(Forwarded("203.0.113.1"), Ct);
+        using var second = await client.SendAsync(Forwarded("203.0.113.2"), Ct);
+        using var firstAgain = await client.SendAsync(Forwarded("203.0.113.1"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, firstAgain.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_client_that_is_not_a_trusted_proxy_cannot_choose_its_address_with_x_forwarded_for()
+    {
+        using var client = platform.CreateGateway(new Dictionary<string, string>
+        {
+            ["Gateway:RateLimit:PermitsPerWindow"] = "1",
+            ["Gateway:RateLimit:WindowSeconds"] = "60",
+            ["Gateway:TrustedProxies:0"] = "10.244.0.0/16",
+        }, peer: IPAddress.Parse("198.51.100.9")).CreateClient();
+
+        using var first = await client.SendAsync(Forwarded("203.0.113.1"), Ct);
+        using var second = await client.SendAsync(Forwarded("203.0.113.2"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+    }
+
+    [Fact]
+    public async Task Without_trusted_proxies_x_forwarded_for_is_ignored()
+    {
+        using var client = platform.CreateGateway(new Dictionary<string, string>
+        {
+            ["Gateway:RateLimit:PermitsPerWindow"] = "1",
+            ["Gateway:RateLimit:WindowSeconds"] = "60",
+        }, peer: IPAddress.Parse("10.244.1.7")).CreateClient();
+
+        using var first = await client.SendAsync(Forwarded("203.0.113.1"), Ct);
+        using var second = await client.SendAsync(Forwarded("203.0.113.2"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+    }
+
+    [Fact]
+    public void A_trusted_proxy_that_is_not_a_network_stops_the_gateway_at_start_with_the_setting_named()
+    {
+        var gateway = platform.CreateGateway(new Dictionary<string, string> { ["Gateway:TrustedProxies:0"] = "the ingress" });
+
+        var error = Assert.Throws<InvalidOperationException>(() => gateway.CreateClient());
+
+        Assert.Contains("Gateway:TrustedProxies", error.Message);
+        Assert.Contains("the ingress", error.Message);
+    }
+
+    private static HttpRequestMessage Forwarded(string clientAddress)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/catalog/products");
+        request.Headers.Add("X-Forwarded-For", clientAddress);
+        return request;
+    }
+
+    [Fact]
     public async Task Login_and_register_have_a_stricter_limit_than_the_rest()
     {
         using var client = platform.CreateGateway(new Dictionary<string, string>

@@ -39,7 +39,8 @@ public static class RateLimitingExtensions
         AutoReplenishment = true,
     };
 
-    // The gateway is the public edge: the connection's address is the client's, and X-Forwarded-For is not trusted.
+    // The connection's address is the client's: the gateway is the edge, or Gateway:TrustedProxies names the proxy in
+    // front of it and the forwarded-headers middleware has put the client's address there.
     private static string CallerKey(HttpContext context) =>
         context.User.Identity?.IsAuthenticated == true && context.User.FindFirst("sub")?.Value is { Length: > 0 } userId
             ? "user:" + userId
