@@ -89,7 +89,7 @@ internal static class Usage
         the Resiliency spec) and every process gets the DAPRPLATFORM_* addresses. Unless DAPRPLATFORM_SECRETS_FILE
         is set, up writes .dapr-dev/secrets.json ($DAPR_DEV_DATA_DIR): a connection string per service database,
         the token signing key and the admin account (its password made once, kept until --fresh).
-        A line is printed as each app answers /healthz, then the gateway's URL.
+        A line is printed as each app answers /healthz, then the gateway's and the console's URLs.
         With --embedded the sidecars use components/embedded (state.in-memory as actor state store,
         pubsub.in-memory, secretstores.local.file on components/secrets.dev.json) and no server starts.
 

@@ -14,6 +14,7 @@ builder.Services.AddAuthorizationBuilder().AddGatewayPolicies();
 builder.AddGatewayRateLimiting();
 builder.AddGatewayProxy();
 builder.AddOrderDetails();
+builder.AddPlatformHealth();
 
 var app = builder.Build();
 // First: everything after it, the rate limits and the request log included, sees the client's address.
@@ -25,6 +26,7 @@ app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
 app.MapOrderDetailsApi();
+app.MapHealthApi();
 app.MapGatewayProxy();
 await app.RunAsync();
 

@@ -31,6 +31,7 @@ builder.Services.AddHttpClient<PaymentsClient>(http => http.BaseAddress = new Ur
     .AddHttpMessageHandler(() => new InvocationHandler { DaprEndpoint = sidecar });
 
 builder.Services.AddSingleton<OrderOutcomes>();
+builder.Services.AddSingleton<SagaAttempts>();
 builder.Services.AddSingleton<SagaStarter>();
 builder.Services.AddScoped<OrderPlacement>();
 builder.Services.AddHostedService<SagaRecovery>();

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using DaprPlatform.Analytics.Apis;
 using DaprPlatform.IntegrationEvents;
 using DaprPlatform.Testing;
@@ -103,23 +101,7 @@ public sealed class OrderEventsTests(AnalyticsApp analytics) : IClassFixture<Ana
     private async Task<int> CancelledAsync() =>
         (await analytics.Client.GetFromJsonAsync<List<OutcomeSummary>>("/orders/outcomes", Ct))!.SingleOrDefault(o => o.Outcome == "cancelled")?.Count ?? 0;
 
-    private async Task DeliverAsync<T>(string route, string topic, T data)
-    {
-        var cloudEvent = JsonSerializer.Serialize(new
-        {
-            specversion = "1.0",
-            id = Guid.NewGuid().ToString(),
-            source = "ordering",
-            type = "com.dapr.event.sent",
-            topic,
-            pubsubname = Topics.PubSub,
-            datacontenttype = "application/json",
-            data,
-        }, JsonSerializerOptions.Web);
-        using var response = await PostCloudEventAsync(route, cloudEvent);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
+    private Task DeliverAsync<T>(string route, string topic, T data) => analytics.Client.DeliverAsync(route, topic, data);
 
-    private Task<HttpResponseMessage> PostCloudEventAsync(string route, string cloudEvent) =>
-        analytics.Client.PostAsync(route, new StringContent(cloudEvent, Encoding.UTF8, "application/cloudevents+json"), Ct);
+    private Task<HttpResponseMessage> PostCloudEventAsync(string route, string cloudEvent) => analytics.Client.PostCloudEventAsync(route, cloudEvent);
 }

@@ -241,8 +241,8 @@ public class KubernetesTests
             }
             else
             {
-                // Ordering hosts the saga's workflow actors: it scales by hand, not by CPU.
-                problems.Check(autoscalers.Count == 0, $"{build.Where}: app '{app.Id}' hosts workflow actors but has a HorizontalPodAutoscaler");
+                // Ordering hosts the saga's workflow actors, the console its browsers' circuits: they scale by hand, not by CPU.
+                problems.Check(autoscalers.Count == 0, $"{build.Where}: app '{app.Id}' keeps state in its pods (workflow actors, console circuits) but has a HorizontalPodAutoscaler");
             }
         }
 
@@ -277,27 +277,43 @@ public class KubernetesTests
     }
 
     [Fact]
-    public void Production_exposes_only_the_gateway_through_a_tls_ingress()
+    public void Production_exposes_only_the_gateway_at_api_and_the_console_through_tls_ingresses()
     {
         var build = Kustomize.Build("production");
         var manifests = build.Require();
         var problems = new Problems();
         var ingresses = manifests.Where(m => m.Kind == "Ingress").ToList();
         problems.Check(ingresses.Count > 0, $"{build.Where}: no Ingress");
-        var gatewayServices = manifests.Where(m => m.Kind == "Service" && m.Json.Str("spec", "selector", "app.kubernetes.io/name") == "gateway").Select(m => m.Name).ToHashSet();
+        HashSet<string> ServicesOf(string app) => manifests.Where(m => m.Kind == "Service" && m.Json.Str("spec", "selector", "app.kubernetes.io/name") == app).Select(m => m.Name).ToHashSet();
+        var (gatewayServices, consoleServices) = (ServicesOf("gateway"), ServicesOf("webconsole"));
+        var routes = new List<(string Path, string Service)>();
         foreach (var ingress in ingresses)
         {
             problems.Check(ingress.Json.At("spec", "tls").Items().Any(), $"{build.Where}: Ingress '{ingress.Name}' has no TLS");
-            var backends = ingress.Json.At("spec", "rules").Items().SelectMany(r => r.At("http", "paths").Items()).Select(p => p.Str("backend", "service", "name"))
-                .Append(ingress.Json.Str("spec", "defaultBackend", "service", "name")).OfType<string>().ToList();
-            problems.Check(backends.Count > 0 && backends.All(gatewayServices.Contains), $"{build.Where}: Ingress '{ingress.Name}' routes to [{string.Join(", ", backends)}]; only the gateway Service may be exposed");
+            var paths = ingress.Json.At("spec", "rules").Items().SelectMany(r => r.At("http", "paths").Items())
+                .Select(p => (Path: p.Str("path") ?? "/", Service: p.Str("backend", "service", "name")))
+                .Append((Path: "/", Service: ingress.Json.Str("spec", "defaultBackend", "service", "name")))
+                .Where(p => p.Service is not null).Select(p => (p.Path, p.Service!)).ToList();
+            problems.Check(paths.Count > 0, $"{build.Where}: Ingress '{ingress.Name}' routes nowhere");
+            routes.AddRange(paths);
         }
+
+        // The public API is the gateway's; the console serves every other path. Nothing else is exposed.
+        foreach (var (path, service) in routes)
+        {
+            var isApi = path == "/api" || path.StartsWith("/api/", StringComparison.Ordinal);
+            problems.Check(isApi ? gatewayServices.Contains(service) : consoleServices.Contains(service),
+                $"{build.Where}: path {path} routes to Service '{service}'; only {(isApi ? "the gateway" : "the web console")} may serve it");
+        }
+
+        problems.Check(routes.Any(r => r.Path == "/api" && gatewayServices.Contains(r.Service)), $"{build.Where}: no Ingress routes /api to the gateway");
+        problems.Check(routes.Any(r => r.Path == "/" && consoleServices.Contains(r.Service)), $"{build.Where}: no Ingress routes / to the web console");
 
         foreach (var overlay in Kustomize.Overlays)
         {
             foreach (var service in Kustomize.Build(overlay).Manifests.Where(m => m.Kind == "Service" && m.Json.Str("spec", "type") is "LoadBalancer" or "NodePort"))
             {
-                problems.Add($"k8s/overlays/{overlay}: Service '{service.Name}' is of type {service.Json.Str("spec", "type")}; the gateway is reached through the Ingress only");
+                problems.Add($"k8s/overlays/{overlay}: Service '{service.Name}' is of type {service.Json.Str("spec", "type")}; the gateway and the console are reached through the Ingress only");
             }
         }
 

@@ -163,6 +163,27 @@ public sealed class OrderSagaTests
             progress.Steps.Skip(3).Select(s => (s.Name, s.Status)));
     }
 
+    [Fact]
+    public async Task Every_step_the_saga_reports_names_the_activity_it_ran_and_only_the_undos_are_compensations()
+    {
+        await using var host = Host();
+        host.AutoFireTimers = false;
+        host.FailActivity(ConfirmOrder, message: "ordering database unavailable");
+
+        var id = await host.ScheduleNewWorkflowAsync(OrderSagaWorkflow.Name, LargeOrder, LargeOrder.OrderId);
+        await host.RaiseEventAsync(id, OrderSagaWorkflow.ApprovalEvent, new ApprovalDecision(true, "admin@example.test", null));
+        // The confirmation's retries wait on timers.
+        host.AutoFireTimers = true;
+        await host.RunUntilIdleAsync();
+
+        var steps = Progress(host, id).Steps.Select(s => s.Name).ToList();
+        Assert.Equal(
+            [(OrderSagaSteps.Reserve, ReserveInventory, false), (OrderSagaSteps.Approval, null, false), (OrderSagaSteps.Charge, ChargePayment, false),
+             (OrderSagaSteps.Confirm, ConfirmOrder, false), (OrderSagaSteps.Refund, RefundPayment, true), (OrderSagaSteps.Release, ReleaseInventory, true),
+             (OrderSagaSteps.Cancel, CancelOrder, false)],
+            steps.Select(step => (step, OrderSagaSteps.ActivityOf(step), OrderSagaSteps.IsCompensation(step))));
+    }
+
     // Catalog, payments and ordering as the saga expects them to answer when all goes well.
     private static WorkflowTestHost Host() =>
         new WorkflowTestHost(o => o.RegisterWorkflow<OrderSagaWorkflow>(OrderSagaWorkflow.Name))

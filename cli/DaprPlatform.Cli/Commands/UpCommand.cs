@@ -14,7 +14,7 @@ namespace DaprPlatform.Cli.Commands;
 /// in .dapr-dev/infra between runs, --fresh wipes it), or the ones the environment names (DAPRPLATFORM_REDIS_HOST,
 /// DAPRPLATFORM_AMQP_URI and DAPRPLATFORM_PG_CONNECTION all set, as infra.env sets them). It writes the development
 /// secrets (<see cref="PlatformSecrets"/>) unless DAPRPLATFORM_SECRETS_FILE names a file of the caller's, prints a line
-/// as each service becomes ready, then the gateway's URL. --embedded instead runs the run file on
+/// as each service becomes ready, then the gateway's and the console's URLs. --embedded instead runs the run file on
 /// components/embedded (in-memory state and pub/sub), for apps that need no server. Apps that name their own
 /// resources in the run file keep them (the selected set replaces only the ~/.dapr/components default).
 /// </summary>

@@ -6,11 +6,12 @@ namespace DaprPlatform.Cli.Platform;
 
 /// <summary>
 /// Prints a line as each app of the run starts answering its health endpoint (the services' /healthz), then, once
-/// all of them do, what `up` is serving and what to try.
+/// all of them do, what `up` is serving (the gateway, the web console) and what to try.
 /// </summary>
 internal sealed class ReadinessWatcher(Reporter reporter, IReadOnlyList<AppLaunchSpec> apps, string? secretsFile)
 {
     public const string GatewayAppId = "gateway";
+    public const string ConsoleAppId = "webconsole";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
     public async Task WatchAsync(CancellationToken cancellationToken)
@@ -34,6 +35,12 @@ internal sealed class ReadinessWatcher(Reporter reporter, IReadOnlyList<AppLaunc
             }
         }
 
+        Announce();
+    }
+
+    /// <summary>What `up` serves once every app answers: the gateway's URL, the console's, the admin account.</summary>
+    public void Announce()
+    {
         var gateway = apps.FirstOrDefault(app => app.AppId == GatewayAppId && app.AppPort is not null);
         if (gateway is null)
         {
@@ -43,6 +50,11 @@ internal sealed class ReadinessWatcher(Reporter reporter, IReadOnlyList<AppLaunc
 
         var url = $"http://127.0.0.1:{gateway.AppPort}";
         reporter.Success($"DaprPlatform is up: {url}");
+        if (apps.FirstOrDefault(app => app.AppId == ConsoleAppId && app.AppPort is not null) is { } console)
+        {
+            reporter.Info($"console: http://127.0.0.1:{console.AppPort}");
+        }
+
         if (secretsFile is not null)
         {
             reporter.Info($"Admin account: {PlatformSecrets.AdminEmail}, password in {secretsFile} (Identity:AdminPassword)");

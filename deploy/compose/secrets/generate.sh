@@ -22,7 +22,7 @@ postgres=/out/postgres
 dapr_ca=/out/dapr-ca
 dapr_trust=/out/dapr-trust
 app_tokens=/out/app-tokens
-apps="gateway identity catalog ordering payments notifications analytics"
+apps="gateway identity catalog ordering payments notifications analytics webconsole"
 
 # Who reads what: the Dapr images (daprd, sentry, placement, scheduler) run as distroless' nonroot user 65532,
 # postgres:16-alpine as postgres (70). Each file is readable by its reader only, except the app tokens, which both

@@ -31,10 +31,15 @@ public sealed partial class OrderEventProjector(AnalyticsContext db, TimeProvide
             }
 
             await CountOutcomeAsync("confirmed", ct);
+            await CountHourlyAsync(confirmed.OccurredAt, confirmed: 1, cancelled: 0, ct);
         }, ct);
 
     public Task<bool> ApplyAsync(OrderCancelled cancelled, CancellationToken ct) =>
-        ApplyOnceAsync(cancelled.EventId, Topics.OrderCancelled, () => CountOutcomeAsync("cancelled", ct), ct);
+        ApplyOnceAsync(cancelled.EventId, Topics.OrderCancelled, async () =>
+        {
+            await CountOutcomeAsync("cancelled", ct);
+            await CountHourlyAsync(cancelled.OccurredAt, confirmed: 0, cancelled: 1, ct);
+        }, ct);
 
     /// <returns>False when the event had been applied already.</returns>
     private async Task<bool> ApplyOnceAsync(Guid eventId, string topic, Func<Task> apply, CancellationToken ct)
@@ -64,6 +69,18 @@ public sealed partial class OrderEventProjector(AnalyticsContext db, TimeProvide
             INSERT INTO order_outcomes ("Outcome", "Count") VALUES ({outcome}, 1)
             ON CONFLICT ("Outcome") DO UPDATE SET "Count" = order_outcomes."Count" + 1
             """, ct);
+
+    // Counted by when the order ended (the event's time), not when the event arrived: a backlog lands in its own hours.
+    private Task CountHourlyAsync(DateTimeOffset occurredAt, int confirmed, int cancelled, CancellationToken ct)
+    {
+        var utc = occurredAt.UtcDateTime;
+        var hour = new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
+        return db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO order_outcomes_hourly ("Hour", "Confirmed", "Cancelled") VALUES ({hour}, {confirmed}, {cancelled})
+            ON CONFLICT ("Hour") DO UPDATE SET "Confirmed" = order_outcomes_hourly."Confirmed" + EXCLUDED."Confirmed",
+                                               "Cancelled" = order_outcomes_hourly."Cancelled" + EXCLUDED."Cancelled"
+            """, ct);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} on {Topic} was applied before; this delivery changes nothing")]
     private partial void LogDuplicate(Guid eventId, string topic);

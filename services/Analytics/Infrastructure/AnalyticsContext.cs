@@ -11,6 +11,8 @@ public sealed class AnalyticsContext(DbContextOptions<AnalyticsContext> options)
 
     public DbSet<OrderOutcomeCount> Outcomes => Set<OrderOutcomeCount>();
 
+    public DbSet<HourlyOutcome> HourlyOutcomes => Set<HourlyOutcome>();
+
     public DbSet<ProcessedEvent> ProcessedEvents => Set<ProcessedEvent>();
 
     protected override void OnModelCreating(ModelBuilder model)
@@ -34,6 +36,11 @@ public sealed class AnalyticsContext(DbContextOptions<AnalyticsContext> options)
             e.ToTable("order_outcomes");
             e.HasKey(o => o.Outcome);
             e.Property(o => o.Outcome).HasMaxLength(50);
+        });
+        model.Entity<HourlyOutcome>(e =>
+        {
+            e.ToTable("order_outcomes_hourly");
+            e.HasKey(o => o.Hour);
         });
         model.Entity<ProcessedEvent>(e =>
         {

@@ -27,6 +27,16 @@ public sealed class OrderOutcomeCount
     public int Count { get; set; }
 }
 
+/// <summary>Orders that ended confirmed or cancelled within one whole UTC hour (by when the order ended).</summary>
+public sealed class HourlyOutcome
+{
+    public DateTimeOffset Hour { get; set; }
+
+    public int Confirmed { get; set; }
+
+    public int Cancelled { get; set; }
+}
+
 /// <summary>An event already applied: written in the transaction that applied it, so a redelivery finds it.</summary>
 public sealed class ProcessedEvent
 {

@@ -19,6 +19,10 @@ public static class GatewayRoutes
 
     private const string Anonymous = "anonymous";
 
+    /// <remarks>
+    /// The gateway answers two public paths itself, outside this table: <c>GET /api/orders/{id}/details</c> (customer)
+    /// and <c>GET /api/health</c> (admin), see Apis/.
+    /// </remarks>
     public static IReadOnlyList<RouteConfig> All { get; } =
     [
         // identity: /api/identity/{rest} → /{rest}
@@ -34,12 +38,14 @@ public static class GatewayRoutes
         Route("catalog-products-read", "/api/catalog/products/{**rest}", "catalog", "/api/catalog", Anonymous, methods: ["GET", "HEAD"], order: 0),
         Route("catalog-products-write", "/api/catalog/products/{**rest}", "catalog", "/api/catalog", AuthorizationPolicies.Admin, order: 1),
 
-        // ordering: /api/orders{**} → /orders{**}; approval decisions are an admin's.
+        // ordering: /api/orders{**} → /orders{**}; approval decisions and every customer's orders are an admin's.
+        Route("orders-all", "/api/orders/all", "ordering", "/api", AuthorizationPolicies.Admin, methods: ["GET", "HEAD"]),
         Route("orders-approve", "/api/orders/{id}/approve", "ordering", "/api", AuthorizationPolicies.Admin),
         Route("orders-reject", "/api/orders/{id}/reject", "ordering", "/api", AuthorizationPolicies.Admin),
         Route("orders", "/api/orders/{**rest}", "ordering", "/api", AuthorizationPolicies.Customer),
 
         // analytics: /api/analytics/{rest} → /{rest}
+        Route("analytics-customers", "/api/analytics/customers", "analytics", "/api/analytics", AuthorizationPolicies.Admin),
         Route("analytics-customer", "/api/analytics/customers/{id}/{**rest}", "analytics", "/api/analytics", GatewayPolicies.OwnCustomer),
         Route("analytics-products", "/api/analytics/products/{**rest}", "analytics", "/api/analytics", AuthorizationPolicies.Admin),
         Route("analytics-orders", "/api/analytics/orders/{**rest}", "analytics", "/api/analytics", AuthorizationPolicies.Admin),

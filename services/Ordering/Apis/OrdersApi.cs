@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Dapr.Workflow;
 using DaprPlatform.Ordering.Model;
 using DaprPlatform.Ordering.Placement;
+using DaprPlatform.Ordering.Saga;
 using DaprPlatform.Ordering.Telemetry;
 using DaprPlatform.ServiceDefaults;
 using DaprPlatform.Workflows.OrderSaga;
@@ -13,7 +14,8 @@ namespace DaprPlatform.Ordering.Apis;
 
 /// <summary>
 /// Orders for their customers (and admins): place (202, the saga runs on), read with the saga's steps, list, cancel;
-/// approve and reject for admins. An order of another customer is 404 to a customer: its existence is not theirs to know.
+/// approve and reject for admins, and every customer's orders for them. An order of another customer is 404 to a
+/// customer: its existence is not theirs to know.
 /// </summary>
 public static partial class OrdersApi
 {
@@ -22,14 +24,25 @@ public static partial class OrdersApi
     public const int MaxQuantity = 1000;
     public const int MaxPageSize = 100;
 
-    private const string AwaitingApproval = "AwaitingApproval";
+    public const string AwaitingApproval = "AwaitingApproval";
+
+    // Waiting for approval is the saga's state, not a column: listing by it reads the saga of every pending order.
+    // Pending orders are the ones in flight or waiting, so few; the scan stops here all the same.
+    public const int PendingScanLimit = 1000;
+
     private const string NotStarted = "NotStarted";
+    private const int ConcurrentSagaReads = 8;
+
+    private static readonly string[] Statuses =
+        [nameof(OrderStatus.Pending), AwaitingApproval, nameof(OrderStatus.Confirmed), nameof(OrderStatus.Cancelled)];
 
     public static RouteGroupBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
         var orders = app.MapGroup("/orders").WithTags("Orders").RequireAuthorization(AuthorizationPolicies.Customer);
         orders.MapPost("/", PlaceAsync);
         orders.MapGet("/", ListAsync);
+        // A literal segment outranks {orderId}: "all" is never read as an order id.
+        orders.MapGet("/all", ListAllAsync).RequireAuthorization(AuthorizationPolicies.Admin);
         orders.MapGet("/{orderId}", GetAsync);
         orders.MapPost("/{orderId}/cancel", CancelAsync);
         orders.MapPost("/{orderId}/approve", (string orderId, [AsParameters] OrderingServices services, ClaimsPrincipal user, CancellationToken ct) =>
@@ -91,6 +104,60 @@ public static partial class OrdersApi
         return TypedResults.Ok(new OrderPage(page, pageSize, total, items));
     }
 
+    /// <summary>
+    /// Every customer's orders, newest first, for admins; <paramref name="status"/> filters by the status an order's
+    /// view shows (AwaitingApproval included).
+    /// </summary>
+    public static async Task<Results<Ok<AdminOrderPage>, ValidationProblem>> ListAllAsync(
+        [AsParameters] OrderingServices services,
+        CancellationToken ct,
+        [FromQuery] string? status = null,
+        [FromQuery] int page = 1,
+        [FromQuery] int pageSize = 20)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (page < 1)
+        {
+            errors["page"] = ["page is 1 or more"];
+        }
+
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"pageSize is between 1 and {MaxPageSize}"];
+        }
+
+        var wanted = string.IsNullOrEmpty(status) ? null : Array.Find(Statuses, s => string.Equals(s, status, StringComparison.OrdinalIgnoreCase));
+        if (!string.IsNullOrEmpty(status) && wanted is null)
+        {
+            errors["status"] = [$"status is one of {string.Join(", ", Statuses)}"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var orders = services.Db.Orders.AsNoTracking();
+        if (wanted is nameof(OrderStatus.Pending) or AwaitingApproval)
+        {
+            // Pending splits into waiting for approval and the rest only by each saga's steps.
+            var pending = await WithSagaStatusAsync(
+                await Summaries(orders.Where(o => o.Status == OrderStatus.Pending)).Take(PendingScanLimit).ToListAsync(ct), services, ct);
+            var matching = pending.Where(o => o.Status == wanted).ToList();
+            return TypedResults.Ok(new AdminOrderPage(page, pageSize, matching.Count, [.. matching.Skip((page - 1) * pageSize).Take(pageSize)]));
+        }
+
+        if (wanted is not null)
+        {
+            var final = Enum.Parse<OrderStatus>(wanted);
+            orders = orders.Where(o => o.Status == final);
+        }
+
+        var total = await orders.LongCountAsync(ct);
+        var items = await Summaries(orders).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        return TypedResults.Ok(new AdminOrderPage(page, pageSize, total, await WithSagaStatusAsync(items, services, ct)));
+    }
+
     public static async Task<Results<Ok<OrderView>, ProblemHttpResult>> GetAsync(
         string orderId, [AsParameters] OrderingServices services, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -99,7 +166,9 @@ public static partial class OrdersApi
             return NotFound(orderId);
         }
 
-        return TypedResults.Ok(View(order, await ReadSagaAsync(order, services, ct)));
+        var saga = await ReadSagaAsync(order.Id, services, ct);
+        var attempts = await SagaAttempts.CountAsync(services.Db, order.Id, ct);
+        return TypedResults.Ok(View(order, saga, attempts, services.Options.Value));
     }
 
     /// <summary>
@@ -147,7 +216,7 @@ public static partial class OrdersApi
     /// <summary>Sends the decision to a saga that is waiting for one; null when it is not waiting.</summary>
     private static async Task<Accepted<OrderAccepted>?> RaiseApprovalAsync(Order order, ApprovalDecision decision, OrderingServices services, CancellationToken ct)
     {
-        if (order.Status != OrderStatus.Pending || Status(order, (await ReadSagaAsync(order, services, ct))?.Progress) != AwaitingApproval)
+        if (order.Status != OrderStatus.Pending || Status(order.Status, (await ReadSagaAsync(order.Id, services, ct))?.Progress) != AwaitingApproval)
         {
             return null;
         }
@@ -163,40 +232,73 @@ public static partial class OrdersApi
     }
 
     /// <summary>The saga's steps so far and its runtime status; null when the workflow cannot be read now (the order itself still answers).</summary>
-    private static async Task<SagaSnapshot?> ReadSagaAsync(Order order, OrderingServices services, CancellationToken ct)
+    private static async Task<SagaSnapshot?> ReadSagaAsync(string orderId, OrderingServices services, CancellationToken ct)
     {
         try
         {
-            var state = await services.Workflows.GetWorkflowStateAsync(order.Id, getInputsAndOutputs: true, ct);
+            var state = await services.Workflows.GetWorkflowStateAsync(orderId, getInputsAndOutputs: true, ct);
             return state.Exists
-                ? new SagaSnapshot(state.ReadCustomStatusAs<SagaProgress>() ?? SagaProgress.Empty, state.RuntimeStatus.ToString())
-                : new SagaSnapshot(SagaProgress.Empty, NotStarted);
+                ? new SagaSnapshot(state.ReadCustomStatusAs<SagaProgress>() ?? SagaProgress.Empty, state.RuntimeStatus.ToString(), state.ReadInputAs<OrderSagaInput>()?.ApprovalTimeout)
+                : new SagaSnapshot(SagaProgress.Empty, NotStarted, null);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            LogProgressUnavailable(services.Logger, e, order.Id);
+            LogProgressUnavailable(services.Logger, e, orderId);
             return null;
         }
     }
 
-    private static string Status(Order order, SagaProgress? progress) =>
-        order.Status == OrderStatus.Pending && progress?.Steps is [.., { Name: "approval", Status: SagaStepStatus.Waiting }]
-            ? AwaitingApproval
-            : order.Status.ToString();
+    /// <summary>The status each order's view would show: a pending order's saga tells whether it waits for approval.</summary>
+    private static async Task<List<AdminOrderSummary>> WithSagaStatusAsync(List<AdminOrderSummary> orders, OrderingServices services, CancellationToken ct)
+    {
+        var resolved = orders.ToArray();
+        var pending = Enumerable.Range(0, resolved.Length).Where(i => resolved[i].Status == nameof(OrderStatus.Pending));
+        await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentSagaReads, CancellationToken = ct }, async (i, token) =>
+            resolved[i] = resolved[i] with { Status = Status(OrderStatus.Pending, (await ReadSagaAsync(resolved[i].OrderId, services, token))?.Progress) });
+        return [.. resolved];
+    }
 
-    private static OrderView View(Order order, SagaSnapshot? saga) => new(
-        order.Id,
-        order.CustomerId,
-        Status(order, saga?.Progress),
-        [.. order.Items.OrderBy(i => i.Id).Select(i => new OrderItemView(i.ProductId, i.ProductName, i.Quantity, i.UnitPrice))],
-        order.Total,
-        order.PaymentMethod,
-        order.PaymentId,
-        order.CancellationReason,
-        order.CreatedAt,
-        order.UpdatedAt,
-        saga?.Progress.Steps,
-        saga?.Status);
+    private static IQueryable<AdminOrderSummary> Summaries(IQueryable<Order> orders) =>
+        orders.OrderByDescending(o => o.CreatedAt).ThenBy(o => o.Id)
+            .Select(o => new AdminOrderSummary(o.Id, o.Status.ToString(), o.Total, o.Items.Count, o.CreatedAt, o.CustomerId));
+
+    private static string Status(OrderStatus status, SagaProgress? progress) =>
+        status == OrderStatus.Pending && progress?.Steps is [.., { Name: OrderSagaSteps.Approval, Status: SagaStepStatus.Waiting }]
+            ? AwaitingApproval
+            : status.ToString();
+
+    private static OrderView View(Order order, SagaSnapshot? saga, IReadOnlyDictionary<string, int> attempts, OrderSagaOptions options)
+    {
+        var status = Status(order.Status, saga?.Progress);
+        // The saga waits from the step's start for the timeout it was started with; the setting may have changed since.
+        var deadline = status == AwaitingApproval && saga!.Progress.Steps[^1] is { } wait
+            ? new DateTimeOffset(DateTime.SpecifyKind(wait.StartedAt, DateTimeKind.Utc)) + (saga.ApprovalTimeout ?? options.ApprovalTimeout)
+            : (DateTimeOffset?)null;
+        return new OrderView(
+            order.Id,
+            order.CustomerId,
+            status,
+            [.. order.Items.OrderBy(i => i.Id).Select(i => new OrderItemView(i.ProductId, i.ProductName, i.Quantity, i.UnitPrice))],
+            order.Total,
+            order.PaymentMethod,
+            order.PaymentId,
+            order.CancellationReason,
+            order.CreatedAt,
+            order.UpdatedAt,
+            saga?.Progress.Steps.Select(step => StepView(step, attempts)).ToList(),
+            saga?.Status,
+            deadline);
+    }
+
+    /// <summary>A step with how often its activity ran; at least once, since a step is shown from when it is scheduled.</summary>
+    private static OrderStepView StepView(SagaStep step, IReadOnlyDictionary<string, int> attempts) => new(
+        step.Name,
+        step.Status,
+        step.StartedAt,
+        step.EndedAt,
+        step.Detail,
+        Math.Max(1, OrderSagaSteps.ActivityOf(step.Name) is { } activity ? attempts.GetValueOrDefault(activity) : 1),
+        OrderSagaSteps.IsCompensation(step.Name));
 
     private static Dictionary<string, string[]> Validate(PlaceOrderRequest request, string? idempotencyKey)
     {
@@ -235,7 +337,7 @@ public static partial class OrdersApi
         TypedResults.Problem(title: "No such order", statusCode: StatusCodes.Status404NotFound, detail: orderId);
 
     /// <summary>What the workflow says: its steps (custom status) and runtime status (Running, Completed, ...).</summary>
-    private sealed record SagaSnapshot(SagaProgress Progress, string Status);
+    private sealed record SagaSnapshot(SagaProgress Progress, string Status, TimeSpan? ApprovalTimeout);
 
     [LoggerMessage(LogLevel.Warning, "The saga of order {OrderId} could not be read")]
     private static partial void LogProgressUnavailable(ILogger logger, Exception exception, string orderId);

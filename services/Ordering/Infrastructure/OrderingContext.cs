@@ -8,6 +8,8 @@ public sealed class OrderingContext(DbContextOptions<OrderingContext> options) :
 {
     public DbSet<Order> Orders => Set<Order>();
 
+    public DbSet<SagaStepAttempt> SagaStepAttempts => Set<SagaStepAttempt>();
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.Entity<Order>(order =>
@@ -34,6 +36,13 @@ public sealed class OrderingContext(DbContextOptions<OrderingContext> options) :
             item.ToTable("order_items");
             item.Property(i => i.ProductName).HasMaxLength(200);
             item.Property(i => i.UnitPrice).HasPrecision(12, 2);
+        });
+        model.Entity<SagaStepAttempt>(attempt =>
+        {
+            attempt.ToTable("saga_step_attempts");
+            attempt.HasKey(a => new { a.OrderId, a.Activity, a.ScheduledEventId });
+            attempt.Property(a => a.OrderId).HasMaxLength(64);
+            attempt.Property(a => a.Activity).HasMaxLength(100);
         });
         model.AddOutbox();
     }

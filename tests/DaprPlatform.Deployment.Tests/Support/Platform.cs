@@ -22,6 +22,7 @@ public static class Platform
         new("payments", "services/Payments", 5204, null),
         new("notifications", "services/Notifications", 5205, "notifications"),
         new("analytics", "services/Analytics", 5206, "analytics"),
+        new("webconsole", "services/WebConsole", 8081, null),
     ];
 
     public const string StateStore = "statestore";

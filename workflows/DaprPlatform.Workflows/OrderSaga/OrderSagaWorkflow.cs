@@ -27,12 +27,6 @@ public sealed class OrderSagaWorkflow : Workflow<OrderSagaInput, OrderSagaResult
     private static readonly WorkflowTaskOptions Step = new(StepRetry);
     private static readonly WorkflowTaskOptions Undo = new(CompensationRetry);
 
-    private static readonly Dictionary<string, string> CompensationSteps = new(StringComparer.Ordinal)
-    {
-        [ReleaseInventory] = "release-inventory",
-        [RefundPayment] = "refund-payment",
-    };
-
     public override async Task<OrderSagaResult> RunAsync(WorkflowContext context, OrderSagaInput input)
     {
         var run = new SagaRun(context, input);
@@ -142,7 +136,7 @@ public sealed class OrderSagaWorkflow : Workflow<OrderSagaInput, OrderSagaResult
             var compensation = await Saga.CompensateAsync(context, reason);
             foreach (var undo in compensation.Steps)
             {
-                var name = CompensationSteps.GetValueOrDefault(undo.ActivityName, undo.ActivityName);
+                var name = OrderSagaSteps.CompensationStepOf(undo.ActivityName);
                 var status = undo.Status == CompensationStepStatus.Succeeded ? SagaStepStatus.Compensated : SagaStepStatus.CompensationFailed;
                 Report(_progress.Start(name, context.CurrentUtcDateTime).End(name, status, context.CurrentUtcDateTime, undo.Error));
             }

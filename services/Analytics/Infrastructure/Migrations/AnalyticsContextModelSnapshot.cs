@@ -40,6 +40,22 @@ namespace DaprPlatform.Analytics.Infrastructure.Migrations
                     b.ToTable("customer_stats", (string)null);
                 });
 
+            modelBuilder.Entity("DaprPlatform.Analytics.Model.HourlyOutcome", b =>
+                {
+                    b.Property<DateTimeOffset>("Hour")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Cancelled")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Confirmed")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Hour");
+
+                    b.ToTable("order_outcomes_hourly", (string)null);
+                });
+
             modelBuilder.Entity("DaprPlatform.Analytics.Model.OrderOutcomeCount", b =>
                 {
                     b.Property<string>("Outcome")

@@ -122,6 +122,27 @@ namespace DaprPlatform.Ordering.Infrastructure.Migrations
                     b.ToTable("order_items", (string)null);
                 });
 
+            modelBuilder.Entity("DaprPlatform.Ordering.Model.SagaStepAttempt", b =>
+                {
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Activity")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("ScheduledEventId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrderId", "Activity", "ScheduledEventId");
+
+                    b.ToTable("saga_step_attempts", (string)null);
+                });
+
             modelBuilder.Entity("DaprPlatform.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
