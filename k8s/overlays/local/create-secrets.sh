@@ -57,6 +57,13 @@ kubectl create secret generic analyticsdb --from-literal=ConnectionStrings__anal
 kubectl create secret generic jwt-signing-key --from-literal=Jwt__SigningKeyPem="$signing_key" --namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f -
 kubectl create secret generic identity-admin --from-literal=Identity__AdminEmail=admin@daprplatform.local --from-literal=Identity__AdminPassword="$admin_password" --namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f -
 
+# The app API token of each service that only its sidecar may call (base/apps: dapr.io/app-token-secret).
+kubectl create secret generic identity-app-token --from-literal=token="$(keep_or identity-app-token token random_hex)" --namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f -
+kubectl create secret generic catalog-app-token --from-literal=token="$(keep_or catalog-app-token token random_hex)" --namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f -
+kubectl create secret generic ordering-app-token --from-literal=token="$(keep_or ordering-app-token token random_hex)" --namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f -
+kubectl create secret generic payments-app-token --from-literal=token="$(keep_or payments-app-token token random_hex)" --namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f -
+kubectl create secret generic notifications-app-token --from-literal=token="$(keep_or notifications-app-token token random_hex)" --namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f -
+kubectl create secret generic analytics-app-token --from-literal=token="$(keep_or analytics-app-token token random_hex)" --namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f -
 echo
 echo "Admin account: admin@daprplatform.local"
 echo "Admin password: $admin_password"
