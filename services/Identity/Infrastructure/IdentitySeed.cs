@@ -40,6 +40,17 @@ public sealed partial class IdentitySeed(
             Ensure(await users.CreateAsync(admin, password), $"the admin account ({AdminEmailKey}, {AdminPasswordKey})");
             LogAdminCreated(admin.Id);
         }
+        else if (!await users.CheckPasswordAsync(admin, password))
+        {
+            // The secret store owns the admin's password: after a rotation there (or a new generated one on a
+            // database that outlived its secrets file) the account takes it at the next start, and a lockout the old
+            // password caused is lifted.
+            Ensure(await users.RemovePasswordAsync(admin), "the admin account's old password removal");
+            Ensure(await users.AddPasswordAsync(admin, password), $"the admin account's password ({AdminPasswordKey})");
+            Ensure(await users.SetLockoutEndDateAsync(admin, null), "the admin account's unlock");
+            Ensure(await users.ResetAccessFailedCountAsync(admin), "the admin account's failed-attempt count");
+            LogAdminPasswordUpdated(admin.Id);
+        }
 
         if (!await users.IsInRoleAsync(admin, PlatformRoles.Admin))
         {
@@ -52,7 +63,7 @@ public sealed partial class IdentitySeed(
     {
         if (!result.Succeeded)
         {
-            throw new InvalidOperationException($"Could not create {what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+            throw new InvalidOperationException($"Could not set up {what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
         }
     }
 
@@ -61,4 +72,7 @@ public sealed partial class IdentitySeed(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Admin account {UserId} created from the configured admin credentials")]
     private partial void LogAdminCreated(string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin account {UserId} took the configured admin password: it differed from the stored one")]
+    private partial void LogAdminPasswordUpdated(string userId);
 }
