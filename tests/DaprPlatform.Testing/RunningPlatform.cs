@@ -62,7 +62,7 @@ public class RunningPlatform : IAsyncLifetime
     /// <summary>The secrets `up` generated for this platform (the admin account is in it).</summary>
     public string SecretsFile => Path.Combine(_directory, "secrets.json");
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         var (rewritten, ports) = PlatformRunFile.Rewrite(
             await File.ReadAllTextAsync(RepositoryRoot.Combine("dapr.yaml")), RepositoryRoot.Path, FreePort.Get, appLogsToFilesOnly: false);

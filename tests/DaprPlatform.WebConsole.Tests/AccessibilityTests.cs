@@ -32,6 +32,7 @@ public sealed class AccessibilityTests(ConsolePlatform platform, BrowserFixture 
         await using var session = await browser.NewSessionAsync(platform.ConsoleUrl);
         var page = session.Page;
         await page.SignInAsAdminAsync(platform);
+        await CheckAsync(page, "/ops/orders", "All orders", "ops-orders");
         await CheckAsync(page, "/ops/approvals", "Orders waiting for approval", "ops-approvals-list");
         await CheckAsync(page, "/ops/dead-letters", "Dead letters", "ops-dead-letters-list");
         await CheckAsync(page, "/ops/analytics", "Analytics", "ops-analytics");

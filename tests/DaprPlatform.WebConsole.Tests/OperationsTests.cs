@@ -36,6 +36,26 @@ public sealed class OperationsTests(ConsolePlatform platform, BrowserFixture bro
     }
 
     [Fact]
+    public async Task An_admin_finds_any_customers_cancelled_order_among_all_orders_and_follows_its_compensation()
+    {
+        using var customer = await platform.CreateCustomerAsync("Declined Elsewhere");
+        var orderId = await customer.PlaceOrderAsync(productId: 3, quantity: 1, paymentMethod: "pm_card_chargeDeclined");
+        await using var session = await browser.NewSessionAsync(platform.ConsoleUrl);
+        var page = session.Page;
+        await page.SignInAsAdminAsync(platform);
+        await page.GotoAsync("/ops/orders");
+        await page.GetByLabel("Status").SelectOptionAsync("Cancelled");
+
+        var link = page.GetByRole(AriaRole.Link, new() { Name = $"Order {orderId[..8]}" });
+        await Expect(link).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await page.SaveScreenshotAsync("ops-orders-cancelled");
+        await link.ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Compensations" })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Release inventory" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task A_poison_event_in_the_dead_letters_is_redriven_from_the_console_once_its_user_is_known()
     {
         var userId = Guid.NewGuid().ToString();

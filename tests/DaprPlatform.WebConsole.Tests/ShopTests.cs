@@ -71,7 +71,7 @@ public sealed partial class ShopTests(ConsolePlatform platform, BrowserFixture b
         await Expect(page.GetByText("Ceramic mug")).ToHaveCountAsync(0);
         Assert.DoesNotMatch(StackTrace(), await page.ContentAsync());
 
-        foreach (var path in new[] { "/ops/approvals", "/ops/dead-letters", "/ops/analytics", "/ops/health" })
+        foreach (var path in new[] { "/ops/orders", "/ops/approvals", "/ops/dead-letters", "/ops/analytics", "/ops/health" })
         {
             await page.GotoAsync(path);
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Access denied", Level = 1 })).ToBeVisibleAsync();

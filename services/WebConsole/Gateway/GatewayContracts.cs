@@ -69,9 +69,12 @@ public sealed record PlatformHealth(DateTimeOffset CheckedAt, IReadOnlyList<AppH
 /// <summary>Statuses an order ends in; the console stops watching an order once it has one.</summary>
 public static class OrderStatuses
 {
+    public const string Pending = "Pending";
     public const string AwaitingApproval = "AwaitingApproval";
     public const string Confirmed = "Confirmed";
     public const string Cancelled = "Cancelled";
 
     public static bool IsFinal(string status) => status is Confirmed or Cancelled;
+
+    public static IReadOnlyList<string> All { get; } = [Pending, AwaitingApproval, Confirmed, Cancelled];
 }

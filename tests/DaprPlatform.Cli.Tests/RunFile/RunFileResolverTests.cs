@@ -246,7 +246,7 @@ public sealed class RunFileResolverTests : IDisposable
 
         var apps = RunFileResolver.Resolve(RunFileParser.Parse(file), _defaults, _cli.Environment);
 
-        Assert.Equal(["gateway", "identity", "catalog", "ordering", "payments", "notifications", "analytics"], apps.Select(a => a.AppId));
+        Assert.Equal(["gateway", "identity", "catalog", "ordering", "payments", "notifications", "analytics", "webconsole"], apps.Select(a => a.AppId));
         Assert.All(apps, app => Assert.True(File.Exists(Path.Combine(app.WorkingDirectory, app.Command[1])), $"{app.AppId}: {string.Join(' ', app.Command)}"));
         Assert.All(apps, app => Assert.True(File.Exists(app.ConfigPath), $"{app.AppId}: configuration {app.ConfigPath}"));
         Assert.All(apps, app => Assert.True(File.Exists(Path.Combine(app.WorkingDirectory, app.Command[2] + ".csproj")), $"{app.AppId}: project {app.Command[2]}"));

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DaprPlatform.Testing;
+using Npgsql;
 
 namespace DaprPlatform.WebConsole.Tests.Support;
 
@@ -15,6 +16,21 @@ public sealed class ConsolePlatform : RunningPlatform
 {
     /// <summary>A password identity accepts (length, upper case, digit, symbol).</summary>
     public const string CustomerPassword = "Corr3ct-Horse-Battery!";
+
+    /// <summary>Stock every product has at least when the tests start.</summary>
+    public const int MinimumStock = 100;
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        // The test run's servers, and so the catalog's database, are shared with the end-to-end tests, whose orders
+        // (hundreds in the fault tests) can leave a product sold out: a sold-out product cannot be added to a cart.
+        await using var connection = new NpgsqlConnection(ConnectionStrings["catalogdb"]);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var restock = new NpgsqlCommand("UPDATE products SET \"AvailableStock\" = GREATEST(\"AvailableStock\", @minimum)", connection);
+        restock.Parameters.AddWithValue("minimum", MinimumStock);
+        await restock.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
 
     /// <summary>Registers a customer with a unique email through the API and logs them in.</summary>
     public async Task<ApiCustomer> CreateCustomerAsync(string name = "Api Customer")
