@@ -62,8 +62,6 @@ public sealed class StateScenario : IScenario
         }
 
         using var redis = await ConnectionMultiplexer.ConnectAsync(redisHost);
-        // As the sidecar does: SE.Redis 1.x otherwise completes every command through one ordered queue thread.
-        redis.PreserveAsyncOrder = false;
         var database = redis.GetDatabase();
         using var client = LoadClient.Create(sidecar.HttpEndpoint, concurrency);
         var json = new MediaTypeHeaderValue("application/json");

@@ -140,10 +140,14 @@ internal sealed class PlatformRecords(IReadOnlyDictionary<string, string> connec
         var redis = connection.GetDatabase();
         var server = connection.GetServer(connection.GetEndPoints()[0]);
 
-        // This client pages SCAN synchronously. After an await the code may run on the client's own reader thread,
-        // where a blocking SCAN waits for a reply that thread would read: it timed out with replies queued
-        // ("qs: 31, in: 228"). The keys are listed on a pool thread, before any other command.
-        var indexKeys = await Task.Run(() => server.Keys(pattern: PaymentIndexPrefix + "*", pageSize: 1000).ToList(), Token);
+        // SCAN paged asynchronously (KeysAsync); StackExchange.Redis 1.2.6 could only page it synchronously, and a
+        // blocking SCAN on the client's own reader thread timed out with its replies queued.
+        var indexKeys = new List<string>();
+        await foreach (var key in server.KeysAsync(pattern: PaymentIndexPrefix + "*", pageSize: 1000).WithCancellation(Token))
+        {
+            indexKeys.Add(key.ToString());
+        }
+
         var indexed = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (string key in indexKeys)
         {

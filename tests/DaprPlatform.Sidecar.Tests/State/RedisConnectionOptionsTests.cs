@@ -31,6 +31,45 @@ public sealed class RedisConnectionOptionsTests
     }
 
     [Fact]
+    public async Task Redis_username_authenticates_as_an_acl_user_and_a_wrong_password_fails_init()
+    {
+        await using var redis = await DedicatedRedis.StartAsync([]);
+        using (var admin = await ConnectionMultiplexer.ConnectAsync(redis.Host))
+        {
+            // A Redis 6 ACL user limited to the commands state.redis sends (keys of any name).
+            await admin.GetDatabase().ExecuteAsync("ACL", "SETUSER", "alice", "on", ">alice-s3cret", "~*",
+                "+@hash", "+@string", "+@keyspace", "+@scripting", "+@connection", "+info", "+wait", "+client");
+            await admin.GetDatabase().ExecuteAsync("ACL", "SETUSER", "default", "off");
+            await admin.CloseAsync(allowCommandsToComplete: false);
+        }
+
+        var metadata = new Dictionary<string, string> { ["redisHost"] = redis.Host, ["redisUsername"] = "alice", ["redisPassword"] = "alice-s3cret" };
+        await using (var store = await CreateAsync<RedisStateStore>(RedisStateStore.CreateAsync, "state.redis", metadata))
+        {
+            Assert.Equal("1", await store.SetAsync(Set("acl-key", "\"as alice\""), Ct));
+            Assert.Equal("\"as alice\"", Text(await store.GetAsync("acl-key", StateReadOptions.Default, Ct)));
+        }
+
+        using (var asAlice = await ConnectionMultiplexer.ConnectAsync($"{redis.Host},user=alice,password=alice-s3cret"))
+        {
+            // Written as daprd writes it, by the ACL user.
+            Assert.Equal("\"as alice\"", (string?)await asAlice.GetDatabase().HashGetAsync("acl-key", "data"));
+            await asAlice.CloseAsync(allowCommandsToComplete: false);
+        }
+
+        // A wrong password, and the password without the user name (AUTH as the disabled default user), fail init
+        // with daprd's error.
+        foreach (var wrong in (Dictionary<string, string>[])[
+            new(metadata) { ["redisPassword"] = "wrong" },
+            new(metadata) { ["redisUsername"] = "" }])
+        {
+            wrong["dialTimeout"] = "1s";
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => CreateAsync<RedisStateStore>(RedisStateStore.CreateAsync, "state.redis", wrong));
+            Assert.Contains($"redis store: error connecting to redis at {redis.Host}", error.Message);
+        }
+    }
+
+    [Fact]
     public async Task Enable_tls_with_a_client_certificate_connects_to_a_server_that_requires_one()
     {
         var certificates = TestCertificates.Create();
@@ -82,7 +121,7 @@ public sealed class RedisConnectionOptionsTests
         var server = raw.GetServer(primary.Host);
         var deadline = DateTime.UtcNow.AddSeconds(15);
         // Online = the initial sync is done; only then does WAIT get prompt acknowledgements.
-        while (!(await server.InfoRawAsync("replication")).Contains("state=online", StringComparison.Ordinal))
+        while (!(await server.InfoRawAsync("replication") ?? "").Contains("state=online", StringComparison.Ordinal))
         {
             Assert.True(DateTime.UtcNow < deadline, "the replica did not connect");
             await Task.Delay(100, Ct);
@@ -99,7 +138,7 @@ public sealed class RedisConnectionOptionsTests
 
         // WAIT returned, so the replica has the write.
         using var fromReplica = await ConnectionMultiplexer.ConnectAsync(replica.Host);
-        Assert.Equal("2", (string?)await fromReplica.GetDatabase().HashGetAsync("strong", "data", CommandFlags.DemandSlave));
+        Assert.Equal("2", (string?)await fromReplica.GetDatabase().HashGetAsync("strong", "data", CommandFlags.DemandReplica));
         await fromReplica.CloseAsync(allowCommandsToComplete: false);
         await raw.CloseAsync(allowCommandsToComplete: false);
     }
@@ -159,7 +198,7 @@ public sealed class RedisConnectionOptionsTests
 
     private static async Task<long> WaitCallsAsync(IServer server)
     {
-        var stats = await server.InfoRawAsync("commandstats");
+        var stats = await server.InfoRawAsync("commandstats") ?? "";
         var line = stats.Split("\r\n").FirstOrDefault(l => l.StartsWith("cmdstat_wait:", StringComparison.Ordinal));
         return line is null ? 0 : long.Parse(line.Split("calls=")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
     }

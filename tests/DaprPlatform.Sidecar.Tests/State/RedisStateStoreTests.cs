@@ -513,7 +513,6 @@ public sealed class RedisStateStoreTests(InfraFixture infra) : IAsyncLifetime
 
     [Theory]
     [InlineData("redisHost", "", "spec.metadata.redisHost")]
-    [InlineData("redisUsername", "alice", "spec.metadata.redisUsername")]
     [InlineData("redisType", "sentinel", "spec.metadata.redisType")]
     [InlineData("failover", "true", "spec.metadata.failover")]
     [InlineData("redisDB", "one", "spec.metadata.redisDB")]

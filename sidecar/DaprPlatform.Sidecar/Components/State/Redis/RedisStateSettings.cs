@@ -7,7 +7,7 @@ namespace DaprPlatform.Sidecar.Components.State.Redis;
 
 /// <summary>
 /// The state.redis component metadata (components-contrib common/component/redis/settings.go), mapped onto what
-/// StackExchange.Redis 1.2.6 offers. Pool tuning fields (poolSize, minIdleConns, ...) are accepted and have no
+/// StackExchange.Redis offers. Pool tuning fields (poolSize, minIdleConns, ...) are accepted and have no
 /// effect: one multiplexed connection replaces go-redis's pool.
 /// </summary>
 internal sealed record RedisStateSettings(
@@ -26,8 +26,13 @@ internal sealed record RedisStateSettings(
         var options = new ConfigurationOptions
         {
             AbortOnConnectFail = true,
+            // The client refuses commands it classes as admin unless told otherwise; the store sends one of them, INFO
+            // replication, as daprd does at init to count replicas for strong consistency (WAIT).
+            AllowAdmin = true,
             ClientName = clientName,
             DefaultDatabase = metadata.GetInt("redisDB", 0),
+            // go-redis sends AUTH <username> <password> (Redis 6 ACL users) when a username is set, else AUTH <password>.
+            User = metadata.GetString("redisUsername") is { Length: > 0 } user ? user : null,
             Password = metadata.GetString("redisPassword"),
         };
 
@@ -35,13 +40,6 @@ internal sealed record RedisStateSettings(
         foreach (var host in metadata.GetRequiredString("redisHost").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             options.EndPoints.Add(ParseEndPoint(metadata, host, port));
-        }
-
-        var username = metadata.GetString("redisUsername");
-        if (username is not null && username != "default")
-        {
-            // SE.Redis 1.2.6 predates Redis 6 ACLs: it can only AUTH as the default user.
-            throw metadata.Invalid("redisUsername", "ACL users other than 'default' are not supported by this sidecar");
         }
 
         var redisType = metadata.GetString("redisType") ?? "node";
@@ -74,12 +72,11 @@ internal sealed record RedisStateSettings(
             _ => DefaultReadTimeout,
         };
 
-        // SyncTimeout also bounds connection handshakes; keep it in step with the operation timeout.
-        if (operationTimeout is { } t)
-        {
-            options.SyncTimeout = (int)Math.Min(int.MaxValue, t.TotalMilliseconds);
-            options.ResponseTimeout = options.SyncTimeout;
-        }
+        // The client's own timeouts follow the operation timeout, so an abandoned command is also failed inside the
+        // client; disabled (a negative readTimeout) means no bound, as in go-redis.
+        var clientTimeout = operationTimeout is { } t ? (int)Math.Min(int.MaxValue, t.TotalMilliseconds) : int.MaxValue;
+        options.SyncTimeout = clientTimeout;
+        options.AsyncTimeout = clientTimeout;
 
         int? defaultTtl = metadata.GetString("ttlInSeconds") is null ? null : metadata.GetInt("ttlInSeconds", 0);
         return new RedisStateSettings(options, defaultTtl, operationTimeout);

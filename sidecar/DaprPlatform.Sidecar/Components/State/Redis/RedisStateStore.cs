@@ -97,9 +97,6 @@ public sealed class RedisStateStore : IStateStore, IKeysLiker
             throw new InvalidOperationException($"redis store: error connecting to redis at {host}: {e.Message}", e);
         }
 
-        // SE.Redis 1.x otherwise funnels every async completion through one ordered queue worker: an extra thread hop
-        // per command that serializes all callers. Each command here is awaited on its own, so order is not needed.
-        connection.PreserveAsyncOrder = false;
         try
         {
             var replicas = CountReplicasAsync(connection.GetDatabase());
@@ -289,8 +286,7 @@ public sealed class RedisStateStore : IStateStore, IKeysLiker
 
     public async ValueTask DisposeAsync()
     {
-        // By the time components are disposed no request is in flight; waiting for "commands to complete" only makes
-        // SE.Redis 1.2.6 sleep a second per connection.
+        // By the time components are disposed no request is in flight; there is nothing to wait for.
         await _connection.CloseAsync(allowCommandsToComplete: false);
         _connection.Dispose();
     }
@@ -368,7 +364,10 @@ public sealed class RedisStateStore : IStateStore, IKeysLiker
             end < keys.Count ? end.ToString(CultureInfo.InvariantCulture) : null);
     }
 
-    /// <summary>SE.Redis 1.2.6 has no async timeouts or cancellation; bound each call like go-redis's read timeout.</summary>
+    /// <summary>
+    /// Bounds each call like go-redis's read timeout and ends the wait on cancellation (SE.Redis commands take no
+    /// CancellationToken; its AsyncTimeout, set to the same bound, fails the abandoned command inside the client).
+    /// </summary>
     private async Task<T> RunAsync<T>(Task<T> operation, CancellationToken cancellationToken)
     {
         try
