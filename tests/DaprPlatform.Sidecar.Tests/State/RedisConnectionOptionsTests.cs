@@ -66,6 +66,8 @@ public sealed class RedisConnectionOptionsTests
             wrong["dialTimeout"] = "1s";
             var error = await Assert.ThrowsAnyAsync<Exception>(() => CreateAsync<RedisStateStore>(RedisStateStore.CreateAsync, "state.redis", wrong));
             Assert.Contains($"redis store: error connecting to redis at {redis.Host}", error.Message);
+            // daprd goes on with Redis's WRONGPASS; SE.Redis reports the failed AUTH as an authentication failure.
+            Assert.Contains("authentication failure", error.Message);
         }
     }
 
@@ -174,6 +176,20 @@ public sealed class RedisConnectionOptionsTests
         var error = Assert.Throws<Resources.ResourceException>(() =>
             RedisStateSettings.Parse(Context("state.redis", new Dictionary<string, string> { ["redisHost"] = "127.0.0.1:7000", ["redisPort"] = "7005" }).Metadata, "x"));
         Assert.Contains("spec.metadata.redisPort", error.Message);
+    }
+
+    [Fact]
+    public void Settings_a_connect_attempt_is_bounded_by_the_shorter_of_the_dial_and_read_timeouts()
+    {
+        RedisStateSettings Parse(Dictionary<string, string> metadata) =>
+            RedisStateSettings.Parse(Context("state.redis", new Dictionary<string, string>(metadata) { ["redisHost"] = "h" }).Metadata, "x");
+
+        // go-redis: dial 5 s, then the new connection's commands within the 3 s read timeout; retried on a new one.
+        Assert.Equal(3000, Parse([]).Options.ConnectTimeout);
+        Assert.Equal(3, Parse([]).Options.ConnectRetry);
+        Assert.Equal(1000, Parse(new() { ["dialTimeout"] = "1s" }).Options.ConnectTimeout);
+        Assert.Equal(5000, Parse(new() { ["readTimeout"] = "-1" }).Options.ConnectTimeout);
+        Assert.Equal(3000, Parse([]).Options.AsyncTimeout);
     }
 
     [Fact]

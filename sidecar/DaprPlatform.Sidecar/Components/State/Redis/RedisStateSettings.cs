@@ -58,8 +58,6 @@ internal sealed record RedisStateSettings(
 
         ConfigureTls(metadata, options);
 
-        var dialTimeout = GetRedisDuration(metadata, "dialTimeout") ?? DefaultDialTimeout;
-        options.ConnectTimeout = (int)Math.Min(int.MaxValue, dialTimeout.TotalMilliseconds);
 
         var readTimeout = GetRedisDuration(metadata, "readTimeout");
         var writeTimeout = GetRedisDuration(metadata, "writeTimeout");
@@ -71,6 +69,16 @@ internal sealed record RedisStateSettings(
             (null, { } w) when w > DefaultReadTimeout => w,
             _ => DefaultReadTimeout,
         };
+
+        // One connect attempt of SE.Redis (TCP, TLS, AUTH/HELLO, the handshake's commands) is bounded by ConnectTimeout,
+        // after which the client makes another, up to ConnectRetry attempts. go-redis bounds the TCP dial by dialTimeout
+        // and the commands on a new connection by the read timeout, then retries the command on a new connection; so an
+        // attempt here gets the shorter of the two: a server that accepts and never answers costs 3 s, not 5, and the
+        // next attempt still fits within daprd's 5 s init timeout.
+        var dialTimeout = GetRedisDuration(metadata, "dialTimeout") ?? DefaultDialTimeout;
+        var attemptTimeout = operationTimeout is { } o && o > TimeSpan.Zero && o < dialTimeout ? o : dialTimeout;
+        options.ConnectTimeout = (int)Math.Min(int.MaxValue, attemptTimeout.TotalMilliseconds);
+        options.ConnectRetry = 3;
 
         // The client's own timeouts follow the operation timeout, so an abandoned command is also failed inside the
         // client; disabled (a negative readTimeout) means no bound, as in go-redis.
