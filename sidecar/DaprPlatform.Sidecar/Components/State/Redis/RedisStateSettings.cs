@@ -80,6 +80,11 @@ internal sealed record RedisStateSettings(
         options.ConnectTimeout = (int)Math.Min(int.MaxValue, attemptTimeout.TotalMilliseconds);
         options.ConnectRetry = 3;
 
+        // While its connection is down the client would otherwise queue commands until it reconnects and hide an outage
+        // from the caller. go-redis fails them (after its own few quick retries), so daprd's resiliency policies see the
+        // failure and retry, count it and break circuits: fail fast, as 1.2.6 did.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+
         // The client's own timeouts follow the operation timeout, so an abandoned command is also failed inside the
         // client; disabled (a negative readTimeout) means no bound, as in go-redis.
         var clientTimeout = operationTimeout is { } t ? (int)Math.Min(int.MaxValue, t.TotalMilliseconds) : int.MaxValue;
