@@ -89,6 +89,8 @@ public partial class MonitoringTests
     {
         var expressions = MonitoringFiles.All();
         Assert.True(expressions.Count > 0, "monitoring/: no PromQL expressions found");
+        var rules = Repo.ReadRequired(MonitoringFiles.Alerts).Split('\n').Count(line => line.TrimStart().StartsWith("- alert:", StringComparison.Ordinal));
+        Assert.Equal(rules, MonitoringFiles.AlertExpressions().Count);
         var problems = new Problems();
         foreach (var expression in expressions)
         {

@@ -56,17 +56,7 @@ public sealed class MonitoringMetricsTests(PlatformFixture platform)
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var endpoint in endpoints)
         {
-            var text = await http.GetStringAsync(endpoint, TestContext.Current.CancellationToken);
-            foreach (var line in text.Split('\n'))
-            {
-                if (line.Length == 0 || line[0] == '#')
-                {
-                    continue;
-                }
-
-                var end = line.IndexOfAny(['{', ' ']);
-                names.Add(end < 0 ? line : line[..end]);
-            }
+            names.UnionWith(PrometheusText.SampleNames(await http.GetStringAsync(endpoint, TestContext.Current.CancellationToken)));
         }
 
         return names;

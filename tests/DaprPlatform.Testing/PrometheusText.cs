@@ -18,4 +18,10 @@ public static class PrometheusText
 
     public static bool Has(string exposition, string name) =>
         exposition.Split('\n').Any(line => Regex.IsMatch(line, $@"^{Regex.Escape(name)}[{{ ]"));
+
+    /// <summary>The name of every sample (comment lines skipped): a histogram shows as its _bucket, _sum and _count.</summary>
+    public static IEnumerable<string> SampleNames(string exposition) =>
+        exposition.Split('\n')
+            .Where(line => line.Length > 0 && line[0] != '#')
+            .Select(line => line.IndexOfAny(['{', ' ']) is var end and >= 0 ? line[..end] : line);
 }

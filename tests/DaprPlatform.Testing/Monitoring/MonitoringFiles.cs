@@ -1,4 +1,5 @@
 using System.Text.Json;
+using YamlDotNet.RepresentationModel;
 
 namespace DaprPlatform.Testing.Monitoring;
 
@@ -13,47 +14,28 @@ public static class MonitoringFiles
 
     public static IReadOnlyList<PromQlExpression> All() => [.. AlertExpressions(), .. DashboardExpressions()];
 
-    /// <summary>
-    /// The <c>expr</c> of every rule. Read line by line (this project has no YAML parser): plain, quoted and block
-    /// scalars, which is every form a rule file writes an expression in.
-    /// </summary>
+    /// <summary>The <c>expr</c> of every rule of every group, with the rule's name and line.</summary>
     public static IReadOnlyList<PromQlExpression> AlertExpressions()
     {
-        var lines = System.IO.File.ReadAllLines(RepositoryRoot.Combine(Alerts));
-        var result = new List<PromQlExpression>();
-        string? rule = null;
-        for (var i = 0; i < lines.Length; i++)
+        var stream = new YamlStream();
+        using (var reader = new StreamReader(RepositoryRoot.Combine(Alerts)))
         {
-            var line = lines[i];
-            var trimmed = line.TrimStart(' ', '-');
-            if ((Value(trimmed, "alert") ?? Value(trimmed, "record")) is { } name)
-            {
-                rule = Unquote(name);
-            }
+            stream.Load(reader);
+        }
 
-            if (Value(trimmed, "expr") is not { } value)
+        var result = new List<PromQlExpression>();
+        var root = (YamlMappingNode)stream.Documents[0].RootNode;
+        foreach (var group in ((YamlSequenceNode)root["groups"]).Children.Cast<YamlMappingNode>())
+        {
+            foreach (var rule in ((YamlSequenceNode)group["rules"]).Children.Cast<YamlMappingNode>())
             {
-                continue;
-            }
-
-            string expression;
-            if (value.StartsWith('|') || value.StartsWith('>'))
-            {
-                var indent = line.Length - line.TrimStart().Length;
-                var block = new List<string>();
-                while (i + 1 < lines.Length && (lines[i + 1].Trim().Length == 0 || lines[i + 1].Length - lines[i + 1].TrimStart().Length > indent))
+                var name = Scalar(rule, "alert") ?? Scalar(rule, "record");
+                if (rule.Children.TryGetValue("expr", out var expr) && expr is YamlScalarNode { Value: { } expression })
                 {
-                    block.Add(lines[++i].Trim());
+                    var where = $"line {expr.Start.Line}{(name is null ? "" : $" ({name})")}";
+                    result.Add(new PromQlExpression(Alerts, where, expression.Trim()));
                 }
-
-                expression = string.Join("\n", block).Trim();
             }
-            else
-            {
-                expression = Unquote(value);
-            }
-
-            result.Add(new PromQlExpression(Alerts, $"line {i + 1}{(rule is null ? "" : $" ({rule})")}", expression));
         }
 
         return result;
@@ -126,21 +108,6 @@ public static class MonitoringFiles
         return q.StartsWith("label_names(", StringComparison.Ordinal) || q.StartsWith("metrics(", StringComparison.Ordinal) ? "" : q;
     }
 
-    private static string? Value(string line, string key) =>
-        line.StartsWith(key + ":", StringComparison.Ordinal) ? line[(key.Length + 1)..].Trim() : null;
-
-    private static string Unquote(string value)
-    {
-        if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
-        {
-            return JsonSerializer.Deserialize<string>(value) ?? "";
-        }
-
-        if (value.Length >= 2 && value[0] == '\'' && value[^1] == '\'')
-        {
-            return value[1..^1].Replace("''", "'", StringComparison.Ordinal);
-        }
-
-        return value;
-    }
+    private static string? Scalar(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(key, out var value) && value is YamlScalarNode scalar ? scalar.Value : null;
 }
