@@ -131,15 +131,22 @@ if [[ -f tests/conformance/package.json ]]; then
   fi
 fi
 
-# The failures are named last, next to the summary, so that the tail of a long CI log says which tests failed.
+# The failures are named last, next to the summary, so that the tail of a long CI log says which tests failed and
+# why: a message's first lines (Playwright's call log names the locator that timed out).
 for trx in "$results"/*.trx; do
   [[ -f "$trx" ]] || continue
   awk '
     /<UnitTestResult / && /outcome="Failed"/ {
       match($0, /testName="[^"]*"/); print "FAILED " substr($0, RSTART + 10, RLENGTH - 11); failed = 1; next
     }
-    failed && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, ""); print "       " substr($0, 1, 400); failed = 0 }
-    /<\/UnitTestResult>/ { failed = 0 }
+    failed && /<Message>/ { sub(/.*<Message>/, ""); inmessage = 1; lines = 0 }
+    inmessage {
+      done = sub(/<\/Message>.*/, "")
+      if (lines++ < 12) print "       " substr($0, 1, 300)
+      if (done) { inmessage = 0; failed = 0 }
+      next
+    }
+    /<\/UnitTestResult>/ { failed = 0; inmessage = 0 }
   ' "$trx"
 done
 [[ -f "${log:-}" ]] && grep -E '^\s*✖' "$log" | sort -u | sed 's/^ */FAILED (conformance) /' || true

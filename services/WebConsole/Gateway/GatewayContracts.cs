@@ -34,7 +34,15 @@ public sealed record OrderView(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<SagaStepView>? Steps,
     string? SagaStatus,
-    DateTimeOffset? ApprovalDeadline);
+    DateTimeOffset? ApprovalDeadline)
+{
+    /// <summary>
+    /// Nothing more will change: the order's status is final and its saga has ended. The status is written by the
+    /// saga's last activity, a moment before the workflow completes; a saga that could not be read (its status null)
+    /// may still be running, so it is not over either, and the console keeps reading it.
+    /// </summary>
+    public bool IsOver => OrderStatuses.IsFinal(Status) && SagaStatus is not (null or "Running" or "Pending" or "NotStarted" or "Suspended");
+}
 
 public sealed record OrderSummary(string OrderId, string Status, decimal Total, int ItemCount, DateTimeOffset CreatedAt, string? CustomerId);
 
