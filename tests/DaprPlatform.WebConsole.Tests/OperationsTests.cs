@@ -1,5 +1,6 @@
 using System.Globalization;
 using DaprPlatform.Testing;
+using DaprPlatform.WebConsole.Components.Pages;
 using DaprPlatform.WebConsole.Tests.Support;
 using Npgsql;
 
@@ -46,7 +47,7 @@ public sealed class OperationsTests(ConsolePlatform platform, BrowserFixture bro
         await page.GotoAsync("/ops/orders");
         await page.GetByLabel("Status").SelectOptionAsync("Cancelled");
 
-        var link = page.GetByRole(AriaRole.Link, new() { Name = $"Order {orderId[..8]}" });
+        var link = page.GetByRole(AriaRole.Link, new() { Name = $"Order {Orders.ShortId(orderId)}" });
         await Expect(link).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await page.SaveScreenshotAsync("ops-orders-cancelled");
         await link.ClickAsync();
