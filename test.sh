@@ -37,11 +37,11 @@ trap 'exit 143' TERM
 echo "==> dotnet build DaprPlatform.sln -c Release"
 dotnet build DaprPlatform.sln -c Release -nologo -v minimal
 
-# Every sidecar the tests start is the one users run: published by ./dapr-dev (self-contained, trimmed, ReadyToRun).
+# Every sidecar the tests start is the one users run: published by ./dapr-dev with NativeAOT.
 echo "==> ./dapr-dev build"
-DAPRPLATFORM_SIDECAR_DLL=$(./dapr-dev build)
-export DAPRPLATFORM_SIDECAR_DLL
-echo "    $DAPRPLATFORM_SIDECAR_DLL"
+DAPRPLATFORM_SIDECAR=$(./dapr-dev build)
+export DAPRPLATFORM_SIDECAR
+echo "    $DAPRPLATFORM_SIDECAR"
 
 for lock_file in tests/*/package-lock.json; do
   [[ -f "$lock_file" ]] || continue

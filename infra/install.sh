@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the servers the real-infrastructure tests run against are installed:
 # redis-server, rabbitmq-server, PostgreSQL 15 (initdb/pg_ctl), node/npm for the conformance suites and promtool
-# (Debian's prometheus package) for the monitoring rules' checks, and Debian's Chromium for the console's browser tests.
+# (Debian's prometheus package) for the monitoring rules' checks, Debian's Chromium for the console's browser tests, and
+# a C toolchain (clang, or gcc when present) that links the NativeAOT sidecar ./dapr-dev build publishes.
 # Idempotent and quiet when everything is present. As root it installs what is missing with apt;
 # otherwise it prints the exact command to run and fails.
 set -euo pipefail
@@ -26,6 +27,9 @@ postgres_bin >/dev/null || missing_packages+=(postgresql-15)
 command -v promtool >/dev/null 2>&1 || missing_packages+=(prometheus)
 
 [[ -x /usr/bin/chromium ]] || missing_packages+=(chromium)
+
+# NativeAOT links with clang, or gcc when there is no clang (.NET's prerequisites name clang and zlib1g-dev).
+command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || missing_packages+=(clang zlib1g-dev)
 
 if ((${#missing_packages[@]} > 0)); then
   if [[ $(id -u) -ne 0 ]]; then

@@ -35,13 +35,19 @@ catch (ArgumentException e)
     return 2;
 }
 
-IScenario[] available = [new InvokeScenario(), new StateScenario(), new PubSubScenario(), new WorkflowScenario(), new OrdersScenario()];
+IScenario[] available = [new StartupScenario(), new InvokeScenario(), new StateScenario(), new PubSubScenario(), new WorkflowScenario(), new OrdersScenario()];
 var scenarios = available.Where(s => options.Scenarios.Contains(s.Name)).ToList();
+if (options.BaselineSidecar is { } baselinePath && !File.Exists(baselinePath))
+{
+    Console.Error.WriteLine($"--baseline-sidecar: there is no sidecar build at {baselinePath}");
+    return 2;
+}
 
 // Bounded no matter what: every variant has a fixed warmup and duration; the rest is startup and draining.
-var variants = scenarios.Sum(s => s.VariantCount * (s.UsesLoadModes && options.Rate > 0 ? 2 : 1));
+var buildCount = options.BaselineSidecar is null ? 1 : 2;
+var variants = buildCount * scenarios.Sum(s => s.VariantCount * (s.UsesLoadModes && options.Rate > 0 ? 2 : 1));
 var limit = TimeSpan.FromMinutes(5) + variants * (options.Warmup + options.Duration + TimeSpan.FromSeconds(45))
-    + scenarios.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.SetupTime);
+    + buildCount * scenarios.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.SetupTime);
 using var cancellation = new CancellationTokenSource(limit);
 Console.CancelKeyPress += (_, e) =>
 {
@@ -66,29 +72,50 @@ await using (var environment = await BenchmarkEnvironment.StartAsync(scenarios.A
         OrderRate = options.OrderRate,
         OrdersInFlight = options.OrdersInFlight,
     };
+    // With a baseline, each scenario runs on it and then on this build, back to back, so both meet the same machine.
+    (string? Label, string Path)[] builds = options.BaselineSidecar is { } baseline
+        ? [(options.BaselineLabel, baseline), (options.Label, environment.Sidecar)]
+        : [(null, environment.Sidecar)];
     foreach (var scenario in scenarios)
     {
-        try
+        foreach (var build in builds)
         {
-            var produced = await scenario.RunAsync(context, cancellation.Token);
-            foreach (var report in produced)
+            try
             {
-                log.WriteLine();
-                log.Write(report.ToConsole());
-            }
+                environment.UseSidecar(build.Path);
+                if (build.Label is not null)
+                {
+                    log.WriteLine($"{scenario.Name} on {build.Label}: {build.Path}");
+                }
 
-            reports.AddRange(produced);
-        }
-        catch (Exception e) when (!cancellation.IsCancellationRequested)
-        {
-            failures.Add($"{scenario.Name}: {e.GetType().Name}: {e.Message}");
-            log.WriteLine($"Scenario {scenario.Name} failed: {e}");
-        }
-        finally
-        {
-            await environment.StopOwnedAsync();
+                var produced = await scenario.RunAsync(context, cancellation.Token);
+                foreach (var report in produced)
+                {
+                    report.Build = build.Label;
+                    log.WriteLine();
+                    log.Write(report.ToConsole());
+                }
+
+                reports.AddRange(produced);
+            }
+            catch (Exception e) when (!cancellation.IsCancellationRequested)
+            {
+                failures.Add($"{scenario.Name}{(build.Label is null ? "" : $" on {build.Label}")}: {e.GetType().Name}: {e.Message}");
+                log.WriteLine($"Scenario {scenario.Name} failed: {e}");
+            }
+            finally
+            {
+                await environment.StopOwnedAsync();
+            }
         }
     }
+}
+
+string[] buildLabels = options.BaselineSidecar is null ? [] : [options.BaselineLabel, options.Label];
+if (buildLabels.Length > 0)
+{
+    log.WriteLine();
+    log.Write(BuildComparison.Render(reports, buildLabels, markdown: false));
 }
 
 var loadAfter = MachineFacts.LoadAverage();
@@ -97,9 +124,11 @@ var markdown = new StringBuilder()
     .AppendLine()
     .Append(facts.ToMarkdown())
     .AppendLine()
+    .AppendLine(options.BaselineSidecar is null ? "" : $"Sidecar builds: **{options.BaselineLabel}** (`{options.BaselineSidecar}`) and **{options.Label}**, each scenario on the first then the second.\n")
     .AppendLine(options.SidecarEnvironment.Count == 0 ? "" : $"Sidecar environment: {string.Join(", ", options.SidecarEnvironment.Select(e => $"`{e.Key}={e.Value}`"))}.\n")
     .AppendLine($"Settings: {SettingsOf(options)}, {options.Warmup.TotalSeconds:0.#} s warmup + {options.Duration.TotalSeconds:0.#} s measured per variant{(options.MaxOperations is { } max ? $" (at most {max} operations)" : "")}; everything on 127.0.0.1. Load average (1/5/15 min) at start {loadBefore}, at end {loadAfter}.")
     .AppendLine();
+markdown.Append(BuildComparison.Render(reports, buildLabels, markdown: true));
 foreach (var report in reports)
 {
     markdown.Append(report.ToMarkdown());

@@ -12,7 +12,7 @@ internal sealed record CliEnvironment(
     IReadOnlyDictionary<string, string> Variables,
     string CurrentDirectory)
 {
-    /// <summary>Where the build script says daprd.dll is (see ./dapr-dev).</summary>
+    /// <summary>Where the build script says daprd is (see ./dapr-dev): the NativeAOT executable, or a daprd.dll.</summary>
     public const string DaprdVariable = "DAPR_DEV_DAPRD";
 
     /// <summary>The DaprPlatform checkout, for components/ and infra/ (set by ./dapr-dev).</summary>

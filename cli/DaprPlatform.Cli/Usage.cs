@@ -28,7 +28,7 @@ internal static class Usage
 
         Environment:
           DAPR_DEV_HOME     run state and the app registry (default ~/.dapr-dev)
-          DAPR_DEV_DAPRD    the daprd.dll to run (./dapr-dev sets it to .artifacts/daprd/daprd.dll)
+          DAPR_DEV_DAPRD    the daprd to run (./dapr-dev sets it to .artifacts/daprd/daprd; a daprd.dll runs on dotnet)
           DAPR_DEV_DATA_DIR   where up keeps the generated secrets (default .dapr-dev)
           DAPR_DEV_INFRA_DIR  where up keeps the servers' data (default .dapr-dev/infra)
           DAPR_API_TOKEN, APP_API_TOKEN and every other variable reach both the sidecars and the apps

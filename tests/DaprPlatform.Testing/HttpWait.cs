@@ -5,7 +5,7 @@ namespace DaprPlatform.Testing;
 /// <summary>Polls an HTTP endpoint until it answers with the expected status code.</summary>
 public static class HttpWait
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
 
     // One pooled client for all polling; short connection lifetime so a restarted server is picked up.
@@ -24,13 +24,15 @@ public static class HttpWait
 
     /// <param name="giveUp">Checked between attempts; a non-null reason (e.g. "the process exited") stops waiting at once.</param>
     /// <param name="diagnostics">Appended to the failure message, e.g. the server's recent output.</param>
+    /// <param name="pollInterval">The pause between attempts; <see cref="DefaultPollInterval"/> when null.</param>
     public static async Task WaitForHttpAsync(
         string url,
         HttpStatusCode expectedStatus,
         TimeSpan timeout,
         Func<string?>? giveUp,
         Func<string>? diagnostics,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        TimeSpan? pollInterval = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         var lastObservation = "no attempt finished";
@@ -72,7 +74,7 @@ public static class HttpWait
                     $"GET {url}: {reason}; {lastObservation}." + (string.IsNullOrEmpty(detail) ? "" : $"\n{detail}"));
             }
 
-            await Task.Delay(PollInterval, cancellationToken);
+            await Task.Delay(pollInterval ?? DefaultPollInterval, cancellationToken);
         }
     }
 }

@@ -120,14 +120,16 @@ public sealed partial class ManagedProcess : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="url"/> until it answers <paramref name="expectedStatus"/>; fails at once if the process exits.</summary>
-    public Task WaitForHttpAsync(string url, HttpStatusCode expectedStatus, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+    public Task WaitForHttpAsync(
+        string url, HttpStatusCode expectedStatus, TimeSpan timeout, CancellationToken cancellationToken = default, TimeSpan? pollInterval = null) =>
         HttpWait.WaitForHttpAsync(
             url,
             expectedStatus,
             timeout,
             giveUp: () => _process.HasExited ? $"the process exited with code {_process.ExitCode}" : null,
             diagnostics: Describe,
-            cancellationToken);
+            cancellationToken,
+            pollInterval);
 
     /// <summary>Waits until the process writes a line that matches; returns that line.</summary>
     public async Task<string> WaitForOutputAsync(Func<string, bool> match, TimeSpan timeout, CancellationToken cancellationToken = default)

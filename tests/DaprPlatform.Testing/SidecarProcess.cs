@@ -6,13 +6,14 @@ using DaprPlatform.Cli.Launch;
 namespace DaprPlatform.Testing;
 
 /// <summary>
-/// Our daprd-compatible sidecar running as a real process (<c>dotnet daprd.dll</c> with daprd's flags),
+/// Our daprd-compatible sidecar running as a real process (the NativeAOT <c>daprd</c>, or <c>dotnet daprd.dll</c> for a
+/// plain build, with daprd's flags),
 /// started and ready (GET /v1.0/healthz/outbound answered 204) when <see cref="StartAsync"/> returns.
 /// </summary>
 public sealed class SidecarProcess : IAsyncDisposable
 {
-    /// <summary>Overrides the daprd.dll location for every sidecar of the test run.</summary>
-    public const string SidecarDllVariable = "DAPRPLATFORM_SIDECAR_DLL";
+    /// <summary>The sidecar every sidecar of the test run runs (./test.sh sets it to the published NativeAOT daprd).</summary>
+    public const string SidecarVariable = "DAPRPLATFORM_SIDECAR";
 
     private static readonly TimeSpan GracefulStop = TimeSpan.FromSeconds(10);
 
@@ -53,12 +54,12 @@ public sealed class SidecarProcess : IAsyncDisposable
     /// <summary>The sidecar's recent output.</summary>
     public string Output => _process.Output;
 
-    /// <summary>The daprd.dll this test run starts: <see cref="SidecarDllVariable"/> (./test.sh sets it to the published sidecar), else <see cref="DefaultSidecarDllPath"/>.</summary>
-    public static string SidecarDllPath =>
-        System.Environment.GetEnvironmentVariable(SidecarDllVariable) is { Length: > 0 } configured ? configured : DefaultSidecarDllPath;
+    /// <summary>The sidecar this test run starts: <see cref="SidecarVariable"/>, else <see cref="DefaultSidecarPath"/>.</summary>
+    public static string SidecarPath =>
+        System.Environment.GetEnvironmentVariable(SidecarVariable) is { Length: > 0 } configured ? configured : DefaultSidecarPath;
 
-    /// <summary>The daprd.dll built in the same configuration as the running tests.</summary>
-    public static string DefaultSidecarDllPath
+    /// <summary>The daprd.dll built in the same configuration as the running tests (run on the dotnet host).</summary>
+    public static string DefaultSidecarPath
     {
         get
         {
@@ -72,11 +73,11 @@ public sealed class SidecarProcess : IAsyncDisposable
 
     public static async Task<SidecarProcess> StartAsync(SidecarProcessOptions options, CancellationToken cancellationToken = default)
     {
-        var dll = options.SidecarDllPath ?? SidecarDllPath;
-        if (!File.Exists(dll))
+        var sidecar = options.SidecarPath ?? SidecarPath;
+        if (!File.Exists(sidecar))
         {
             throw new FileNotFoundException(
-                $"The sidecar is not built at {dll}; build sidecar/DaprPlatform.Sidecar in configuration '{BuildConfiguration()}' first.", dll);
+                $"The sidecar is not built at {sidecar}; build sidecar/DaprPlatform.Sidecar in configuration '{BuildConfiguration()}' first.", sidecar);
         }
 
         var httpPort = options.HttpPort ?? FreePort.Get();
@@ -86,7 +87,6 @@ public sealed class SidecarProcess : IAsyncDisposable
 
         var arguments = new List<string>
         {
-            dll,
             "--app-id", options.AppId,
             "--dapr-http-port", Invariant(httpPort),
             "--dapr-grpc-port", Invariant(grpcPort),
@@ -122,19 +122,30 @@ public sealed class SidecarProcess : IAsyncDisposable
             }
         }
 
-        var process = ManagedProcess.Start("dotnet", arguments, environment, options.WorkingDirectory);
-        var sidecar = new SidecarProcess(options, process, httpPort, grpcPort, internalPort, metricsPort);
+        var (fileName, commandLine) = SidecarCommand.For(sidecar, "dotnet", arguments);
+        var process = ManagedProcess.Start(fileName, commandLine, environment, options.WorkingDirectory);
+        var started = new SidecarProcess(options, process, httpPort, grpcPort, internalPort, metricsPort);
         try
         {
             await process.WaitForHttpAsync(
-                $"http://127.0.0.1:{httpPort}/v1.0/healthz/outbound", HttpStatusCode.NoContent, options.StartupTimeout, cancellationToken);
-            return sidecar;
+                $"http://127.0.0.1:{httpPort}/v1.0/healthz/outbound", HttpStatusCode.NoContent, options.StartupTimeout, cancellationToken, options.ReadinessPollInterval);
+            return started;
         }
         catch
         {
-            await sidecar.DisposeAsync();
+            await started.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The test run's sidecar started with exactly <paramref name="daprdArguments"/> and not waited for: for tests of
+    /// how it fails to start.
+    /// </summary>
+    public static ManagedProcess StartWithArguments(IEnumerable<string> daprdArguments)
+    {
+        var (fileName, commandLine) = SidecarCommand.For(SidecarPath, "dotnet", daprdArguments);
+        return ManagedProcess.Start(fileName, commandLine);
     }
 
     /// <summary>Graceful stop (SIGTERM, as daprd gets from the CLI), killed if it takes longer than 10 s.</summary>

@@ -54,8 +54,13 @@ public sealed record SidecarProcessOptions
     /// <summary>How long to wait for GET /v1.0/healthz/outbound to answer 204.</summary>
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The daprd.dll to run; null means sidecar/DaprPlatform.Sidecar/bin/&lt;Configuration&gt;/net10.0/daprd.dll.</summary>
-    public string? SidecarDllPath { get; init; }
+    /// <summary>The pause between readiness checks; short when the time to ready is what is measured.</summary>
+    public TimeSpan ReadinessPollInterval { get; init; } = HttpWait.DefaultPollInterval;
+
+    /// <summary>
+    /// The sidecar to run, a NativeAOT daprd or a daprd.dll; null means <see cref="SidecarProcess.SidecarPath"/>.
+    /// </summary>
+    public string? SidecarPath { get; init; }
 
     public string? WorkingDirectory { get; init; }
 }

@@ -16,13 +16,13 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _sidecarEnvironment;
 
     private BenchmarkEnvironment(
-        InfraFixture? infra, string sidecarDll, string devHome, string workDirectory, bool profile, string? logDirectory, IReadOnlyDictionary<string, string> sidecarEnvironment)
+        InfraFixture? infra, string sidecar, string devHome, string workDirectory, bool profile, string? logDirectory, IReadOnlyDictionary<string, string> sidecarEnvironment)
     {
         _sidecarEnvironment = sidecarEnvironment;
         _infra = infra;
         Profile = profile;
         LogDirectory = logDirectory;
-        SidecarDll = sidecarDll;
+        Sidecar = sidecar;
         DevHome = devHome;
         WorkDirectory = workDirectory;
     }
@@ -31,7 +31,12 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
 
     public bool OwnsServers => _infra?.OwnsServers ?? false;
 
-    public string SidecarDll { get; }
+    /// <summary>The sidecar build every sidecar of the run starts (a NativeAOT daprd or a daprd.dll).</summary>
+    public string Sidecar { get; private set; }
+
+    /// <summary>Runs every sidecar started from now on from <paramref name="sidecar"/> (the builds compared side by side).</summary>
+    public void UseSidecar(string sidecar) =>
+        Sidecar = File.Exists(sidecar) ? sidecar : throw new FileNotFoundException($"There is no sidecar build at {sidecar}.", sidecar);
 
     /// <summary>Sidecars run with perf maps so <see cref="PerfProfiler"/> can name their hot functions.</summary>
     public bool Profile { get; }
@@ -53,7 +58,7 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
         TextWriter log,
         CancellationToken cancellationToken)
     {
-        var sidecarDll = await SidecarBuild.EnsureAsync(rebuildSidecar, log, cancellationToken);
+        var sidecar = await SidecarBuild.EnsureAsync(rebuildSidecar, log, cancellationToken);
         var work = Path.Combine(Path.GetTempPath(), $"daprplatform-bench-{Guid.NewGuid():N}"[..32]);
         var devHome = Path.Combine(work, "dapr-dev");
         Directory.CreateDirectory(devHome);
@@ -85,7 +90,7 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
             log.WriteLine($"Sidecar environment: {name}={value}");
         }
 
-        return new BenchmarkEnvironment(infra, sidecarDll, devHome, work, profile, logDirectory, sidecarEnvironment);
+        return new BenchmarkEnvironment(infra, sidecar, devHome, work, profile, logDirectory, sidecarEnvironment);
     }
 
     /// <summary>Makes <paramref name="resource"/> stop when the run ends (in reverse order of registration).</summary>
@@ -96,7 +101,9 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
         return resource;
     }
 
-    public async Task<SidecarProcess> StartSidecarAsync(string appId, int? appPort, string resourcesPath, CancellationToken cancellationToken)
+    /// <param name="readinessPoll">The pause between readiness checks; short when the time to ready is measured.</param>
+    public async Task<SidecarProcess> StartSidecarAsync(
+        string appId, int? appPort, string resourcesPath, CancellationToken cancellationToken, TimeSpan? readinessPoll = null)
     {
         var sidecar = await SidecarProcess.StartAsync(
             new SidecarProcessOptions
@@ -105,8 +112,9 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
                 AppPort = appPort,
                 ResourcesPaths = [resourcesPath],
                 DaprDevHome = DevHome,
-                SidecarDllPath = SidecarDll,
+                SidecarPath = Sidecar,
                 StartupTimeout = TimeSpan.FromSeconds(60),
+                ReadinessPollInterval = readinessPoll ?? HttpWait.DefaultPollInterval,
                 Environment = SidecarEnvironment(),
             },
             cancellationToken);

@@ -3,12 +3,13 @@ using System.Globalization;
 namespace DaprPlatform.Benchmarks.Hosting;
 
 /// <summary>
-/// The command line: <c>[all|invoke|state|pubsub|workflow ...] [--duration 10s] [--warmup 3s] [--concurrency 16] [--workflow-concurrency 64] [--rate 1000]
-/// [--requests N] [--payload 1024] [--order-rate 50] [--orders-in-flight 32] [--markdown FILE] [--build-sidecar] [--profile] [--logs DIR] [--sidecar-env NAME=VALUE]</c>.
+/// The command line: <c>[all|startup|invoke|state|pubsub|workflow|orders ...] [--duration 10s] [--warmup 3s] [--concurrency 16] [--workflow-concurrency 64] [--rate 1000]
+/// [--requests N] [--payload 1024] [--order-rate 50] [--orders-in-flight 32] [--markdown FILE] [--build-sidecar] [--profile] [--logs DIR] [--sidecar-env NAME=VALUE]
+/// [--baseline-sidecar PATH [--baseline-label NAME] [--label NAME]]</c>.
 /// </summary>
 public sealed record BenchmarkOptions
 {
-    public static readonly string[] ScenarioNames = ["invoke", "state", "pubsub", "workflow", "orders"];
+    public static readonly string[] ScenarioNames = ["startup", "invoke", "state", "pubsub", "workflow", "orders"];
 
     public const int DefaultOrderRate = 50;
 
@@ -45,11 +46,22 @@ public sealed record BenchmarkOptions
 
     public string? LogDirectory { get; init; }
 
+    /// <summary>
+    /// Another sidecar build (a NativeAOT daprd or a daprd.dll) every scenario also runs on, just before this build,
+    /// in the same run; the figures of both are then set side by side.
+    /// </summary>
+    public string? BaselineSidecar { get; init; }
+
+    public string BaselineLabel { get; init; } = "baseline";
+
+    /// <summary>What the build under test is called next to the baseline.</summary>
+    public string Label { get; init; } = "this build";
+
     /// <summary>Extra environment for every sidecar (--sidecar-env NAME=VALUE), to compare runtime settings.</summary>
     public IReadOnlyDictionary<string, string> SidecarEnvironment { get; init; } = new Dictionary<string, string>();
 
     public const string Usage = """
-        usage: dotnet run -c Release --project benchmarks/DaprPlatform.Benchmarks -- [all|invoke|state|pubsub|workflow|orders ...] [options]
+        usage: dotnet run -c Release --project benchmarks/DaprPlatform.Benchmarks -- [all|startup|invoke|state|pubsub|workflow|orders ...] [options]
           --duration 10s     measured time per variant (ms, s or m; a bare number is seconds)
           --warmup 3s        unmeasured warmup before each variant
           --concurrency 16   concurrent connections / workers
@@ -62,6 +74,10 @@ public sealed record BenchmarkOptions
           --markdown FILE    where to write the markdown section (default: a file in the temp dir)
           --build-sidecar    rebuild sidecar/DaprPlatform.Sidecar in Release first
           --sidecar-env NAME=VALUE   extra environment for every sidecar (repeatable), e.g. runtime settings to compare
+          --baseline-sidecar PATH    also run every scenario on this sidecar build (a daprd or a daprd.dll), just before
+                             this build's run, and print both side by side (benchmarks/publish-sidecar-at.sh makes one)
+          --baseline-label NAME      the baseline's name in the tables (default: baseline)
+          --label NAME       this build's name in the tables (default: this build)
           --logs DIR         save each sidecar's output to DIR/<app-id>-<pid>.log when it stops
           --profile          sample the sidecars with Linux perf during their variant and print the hottest functions
                              (with perf maps and W^X off: figures are for finding hot spots, not for the docs)
@@ -120,6 +136,15 @@ public sealed record BenchmarkOptions
                     options = equals > 0
                         ? options with { SidecarEnvironment = new Dictionary<string, string>(options.SidecarEnvironment) { [assignment[..equals]] = assignment[(equals + 1)..] } }
                         : throw new ArgumentException($"--sidecar-env needs NAME=VALUE, not '{assignment}'");
+                    break;
+                case "--baseline-sidecar":
+                    options = options with { BaselineSidecar = Path.GetFullPath(Value()) };
+                    break;
+                case "--baseline-label":
+                    options = options with { BaselineLabel = Value() };
+                    break;
+                case "--label":
+                    options = options with { Label = Value() };
                     break;
                 case "--logs":
                     options = options with { LogDirectory = Path.GetFullPath(Value()) };

@@ -3,8 +3,8 @@ using DaprPlatform.Testing;
 namespace DaprPlatform.Benchmarks.Hosting;
 
 /// <summary>
-/// The daprd.dll the benchmarks run: DAPRPLATFORM_SIDECAR_DLL when set, else the sidecar as ./dapr-dev publishes
-/// it (self-contained, trimmed, ReadyToRun; `./dapr-dev build` rebuilds it when its sources changed).
+/// The sidecar the benchmarks run: DAPRPLATFORM_SIDECAR when set, else the sidecar as ./dapr-dev publishes it
+/// (NativeAOT; `./dapr-dev build` rebuilds it when its sources changed).
 /// </summary>
 public static class SidecarBuild
 {
@@ -12,10 +12,10 @@ public static class SidecarBuild
 
     public static async Task<string> EnsureAsync(bool rebuild, TextWriter log, CancellationToken cancellationToken)
     {
-        if (Environment.GetEnvironmentVariable(SidecarProcess.SidecarDllVariable) is { Length: > 0 } configured)
+        if (Environment.GetEnvironmentVariable(SidecarProcess.SidecarVariable) is { Length: > 0 } configured)
         {
-            log.WriteLine($"Sidecar: {configured} (from {SidecarProcess.SidecarDllVariable})");
-            return File.Exists(configured) ? configured : throw new FileNotFoundException($"{SidecarProcess.SidecarDllVariable} names a missing file.", configured);
+            log.WriteLine($"Sidecar: {configured} (from {SidecarProcess.SidecarVariable})");
+            return File.Exists(configured) ? configured : throw new FileNotFoundException($"{SidecarProcess.SidecarVariable} names a missing file.", configured);
         }
 
         await using var build = ManagedProcess.Start(
@@ -23,13 +23,13 @@ public static class SidecarBuild
             [RepositoryRoot.Combine("dapr-dev"), "build"],
             new Dictionary<string, string?> { ["DAPR_DEV_FORCE_BUILD"] = rebuild ? "1" : null });
         var exitCode = await build.WaitForExitAsync(BuildTimeout, cancellationToken);
-        var dll = build.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
-        if (exitCode != 0 || dll is null || !File.Exists(dll))
+        var daprd = build.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+        if (exitCode != 0 || daprd is null || !File.Exists(daprd))
         {
             throw new InvalidOperationException($"./dapr-dev build failed (exit code {exitCode}).\n{build.Describe()}");
         }
 
-        log.WriteLine($"Sidecar: {dll} (published {File.GetLastWriteTimeUtc(dll):yyyy-MM-dd HH:mm:ss} UTC by ./dapr-dev build)");
-        return dll;
+        log.WriteLine($"Sidecar: {daprd} (published {File.GetLastWriteTimeUtc(daprd):yyyy-MM-dd HH:mm:ss} UTC by ./dapr-dev build)");
+        return daprd;
     }
 }

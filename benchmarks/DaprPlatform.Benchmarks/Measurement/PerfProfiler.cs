@@ -36,7 +36,11 @@ public sealed class PerfProfiler : IAsyncDisposable
         _statFile = statFile;
     }
 
-    /// <summary>The environment a profiled .NET process needs so perf can name its methods.</summary>
+    /// <summary>
+    /// The environment a profiled JIT-compiled .NET process needs so perf can name its methods. A NativeAOT sidecar
+    /// needs none, only its symbols: ./dapr-dev strips them, so profile a build published with
+    /// <c>-p:PublishProfile=daprd -p:StripSymbols=false</c> (set DAPRPLATFORM_SIDECAR to it).
+    /// </summary>
     public static IReadOnlyDictionary<string, string?> ProfiledEnvironment { get; } = new Dictionary<string, string?>
     {
         // Hot methods are re-jitted at tier 1 within seconds and then appear in the perf map; ReadyToRun stays on,

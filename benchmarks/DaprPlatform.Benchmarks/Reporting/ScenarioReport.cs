@@ -32,6 +32,14 @@ public sealed class ScenarioReport(string title, string setup)
 
     public string Title { get; } = title;
 
+    /// <summary>The sidecar build the figures are of, when a run compares builds (--baseline-sidecar); null otherwise.</summary>
+    public string? Build { get; set; }
+
+    public IReadOnlyList<ReportRow> Rows => _rows;
+
+    /// <summary>The processes sampled, each with its phase and the operations run meanwhile.</summary>
+    public IReadOnlyList<(string Phase, ProcessUsage Usage, long Operations)> Processes => _processes;
+
     public string Setup { get; } = setup;
 
     public IReadOnlyList<TargetCheck> Targets => _targets;
@@ -62,7 +70,8 @@ public sealed class ScenarioReport(string title, string setup)
     private string Render(bool markdown)
     {
         var text = new StringBuilder();
-        text.AppendLine(markdown ? $"### {Title}" : $"=== {Title} ===");
+        var title = Build is null ? Title : $"{Title} — {Build}";
+        text.AppendLine(markdown ? $"### {title}" : $"=== {title} ===");
         text.AppendLine();
         text.AppendLine(Setup);
         text.AppendLine();
@@ -150,7 +159,7 @@ public sealed class ScenarioReport(string title, string setup)
         return table;
     }
 
-    private static void Append(StringBuilder text, bool markdown, TextTable table)
+    internal static void Append(StringBuilder text, bool markdown, TextTable table)
     {
         text.Append(markdown ? table.ToMarkdown() : table.ToConsole());
         text.AppendLine();

@@ -18,6 +18,12 @@ public sealed class InvokeScenario : IScenario
     public const double TargetAddedP50Ms = 0.5;
     public const double TargetAddedP99Ms = 1.5;
 
+    /// <summary>Issue 13: the sidecars' own work, on top of the floor's two hops, at p50 and the fixed rate.</summary>
+    public const double TargetOwnWorkP50Ms = 0.1;
+
+    /// <summary>Issue 13: at saturation the sidecar path carries at least this share of the floor's requests/s.</summary>
+    public const double TargetThroughputOfFloor = 0.8;
+
     private const string CallerAppId = "bench-caller";
     private const string TargetAppId = "bench-echo";
 
@@ -87,14 +93,22 @@ public sealed class InvokeScenario : IScenario
                 var addedP99 = daprRow.Latency.P99 - baseRow.Latency.P99;
                 report.Target($"added p50{mode.Suffix}", $"{ScenarioReport.Signed(addedP50)} ms", $"<= +{TargetAddedP50Ms} ms (Dapr 1.17: +1.06 ms)", addedP50 <= TargetAddedP50Ms);
                 report.Target($"added p99{mode.Suffix}", $"{ScenarioReport.Signed(addedP99)} ms", $"<= +{TargetAddedP99Ms} ms (Dapr 1.17: +2.90 ms)", addedP99 <= TargetAddedP99Ms);
+                var ownWork = daprRow.Latency.P50 - floorRow.Latency.P50;
+                report.Target($"sidecars' own work over the floor, p50{mode.Suffix}", $"{ScenarioReport.Signed(ownWork)} ms", $"<= +{TargetOwnWorkP50Ms} ms", ownWork <= TargetOwnWorkP50Ms);
                 report.Note(
                     $"The floor{mode.Suffix}: two minimal forwarders add {ScenarioReport.Signed(floorRow.Latency.P50 - baseRow.Latency.P50)} ms at p50 and " +
                     $"{ScenarioReport.Signed(floorRow.Latency.P99 - baseRow.Latency.P99)} ms at p99; the sidecars' own work on top of that is " +
                     $"{ScenarioReport.Signed(daprRow.Latency.P50 - floorRow.Latency.P50)} ms at p50 and {ScenarioReport.Signed(daprRow.Latency.P99 - floorRow.Latency.P99)} ms at p99.");
             }
 
-            SidecarMemory.Report(report, mode.Name, usage, sidecars.AllOperations);
-            SidecarMemory.Report(report, mode.Name, floorUsage, floor.AllOperations, checkTarget: false);
+            if (!mode.IsFixedRate && floorRow.OperationsPerSecond > 0)
+            {
+                var share = daprRow.OperationsPerSecond / floorRow.OperationsPerSecond;
+                report.Target($"sidecar path's requests/s over the floor's{mode.Suffix}", $"{share:0.00}x", $">= {TargetThroughputOfFloor}x", share >= TargetThroughputOfFloor);
+            }
+
+            SidecarMemory.Report(report, mode.Name, usage, sidecars.AllOperations, SidecarMemory.TargetFor(mode));
+            SidecarMemory.Report(report, mode.Name, floorUsage, floor.AllOperations, targetMb: null);
         }
 
         SidecarMemory.NoteIdle(report, idle);

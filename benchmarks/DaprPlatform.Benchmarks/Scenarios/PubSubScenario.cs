@@ -79,7 +79,7 @@ public sealed class PubSubScenario : IScenario
             var deliveryDapr = report.Add(sidecarDelivery.Row($"sidecar: end-to-end delivery{mode.Suffix}"));
             report.Compare($"publish{mode.Suffix}", publishBase, publishDapr);
             report.Compare($"end-to-end delivery{mode.Suffix}", deliveryBase, deliveryDapr);
-            SidecarMemory.Report(report, mode.Name, usage, sidecarPublish.AllOperations);
+            SidecarMemory.Report(report, mode.Name, usage, sidecarPublish.AllOperations, SidecarMemory.TargetFor(mode));
         }
 
         report.Note("ops/s of a delivery row is messages delivered per second over the measured window; 'errors' there counts measured messages that never arrived.");

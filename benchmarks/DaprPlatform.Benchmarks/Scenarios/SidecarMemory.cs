@@ -4,20 +4,30 @@ using DaprPlatform.Testing;
 
 namespace DaprPlatform.Benchmarks.Scenarios;
 
-/// <summary>The sidecar memory target (RSS under 80 MB under load) and the idle RSS right after startup.</summary>
+/// <summary>The sidecar memory targets and the idle RSS right after startup.</summary>
 public static class SidecarMemory
 {
-    public const double TargetRssMb = 80;
+    /// <summary>Issue 13: a sidecar at a fixed 1000 requests/s stays within 40 MB (daprd publishes ~51 MB).</summary>
+    public const double TargetRssAtRateMb = 40;
+
+    /// <summary>Issue 13: a sidecar running workflows (state.redis) stays within 60 MB.</summary>
+    public const double TargetRssWorkflowMb = 60;
+
+    /// <summary>Issue 9: under any load, even as much as the connections carry, a sidecar stays under 80 MB.</summary>
+    public const double TargetRssAnyLoadMb = 80;
+
+    /// <summary>The RSS target of a load mode: the fixed rate's, or the any-load one for the closed loop.</summary>
+    public static double TargetFor(LoadMode mode) => mode.IsFixedRate ? TargetRssAtRateMb : TargetRssAnyLoadMb;
 
     public static IReadOnlyList<(string AppId, double RssMb)> ReadIdle(params SidecarProcess[] sidecars) =>
         sidecars.Select(s => (s.AppId, ProcessSampler.ReadStatus(s.Process.Id).GetValueOrDefault("VmRSS") / 1024.0)).ToList();
 
     /// <param name="operations">Operations run while sampled, for CPU time per operation.</param>
-    /// <param name="checkTarget">Whether the sidecars' peak RSS is judged against the target in this phase.</param>
-    public static void Report(ScenarioReport report, string phase, IReadOnlyList<ProcessUsage> usage, long operations, bool checkTarget = true)
+    /// <param name="targetMb">The most RSS a sidecar may reach in this phase; null when the phase is not judged.</param>
+    public static void Report(ScenarioReport report, string phase, IReadOnlyList<ProcessUsage> usage, long operations, double? targetMb)
     {
         report.AddProcesses(phase, usage, operations);
-        if (!checkTarget)
+        if (targetMb is not { } target)
         {
             return;
         }
@@ -25,7 +35,7 @@ public static class SidecarMemory
         foreach (var sidecar in usage.Where(u => u.Name.StartsWith("sidecar", StringComparison.Ordinal)))
         {
             report.Target(
-                $"{sidecar.Name} peak RSS [{phase}]", $"{ScenarioReport.F1(sidecar.PeakRssMb)} MB", $"< {TargetRssMb} MB (Dapr 1.17: ~51 MB)", sidecar.PeakRssMb < TargetRssMb);
+                $"{sidecar.Name} peak RSS [{phase}]", $"{ScenarioReport.F1(sidecar.PeakRssMb)} MB", $"<= {target} MB (Dapr 1.17: ~51 MB)", sidecar.PeakRssMb <= target);
         }
     }
 

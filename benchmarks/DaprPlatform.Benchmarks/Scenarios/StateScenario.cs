@@ -145,8 +145,8 @@ public sealed class StateScenario : IScenario
             report.Compare($"gRPC save{mode.Suffix}", saveBase, saveGrpc);
             report.Compare($"HTTP get{mode.Suffix}", getBase, getHttp);
             report.Compare($"gRPC get{mode.Suffix}", getBase, getGrpc);
-            SidecarMemory.Report(report, $"HTTP {mode.Name}", httpUsage, http.AllOperations);
-            SidecarMemory.Report(report, $"gRPC {mode.Name}", grpcUsage, grpc.AllOperations);
+            SidecarMemory.Report(report, $"HTTP {mode.Name}", httpUsage, http.AllOperations, SidecarMemory.TargetFor(mode));
+            SidecarMemory.Report(report, $"gRPC {mode.Name}", grpcUsage, grpc.AllOperations, SidecarMemory.TargetFor(mode));
             if (mode == context.TargetMode)
             {
                 var addedHttp = pairHttp.Latency.P50 - pairBase.Latency.P50;

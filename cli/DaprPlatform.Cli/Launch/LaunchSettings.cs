@@ -2,17 +2,20 @@ using DaprPlatform.Cli.Processes;
 
 namespace DaprPlatform.Cli.Launch;
 
-/// <summary>How to start sidecars on this machine: the dotnet host, daprd.dll, and the environment every child inherits.</summary>
+/// <summary>
+/// How to start sidecars on this machine: daprd (the NativeAOT executable ./dapr-dev publishes, or a daprd.dll run on the
+/// dotnet host: <see cref="SidecarCommand"/>), and the environment every child inherits.
+/// </summary>
 internal sealed record LaunchSettings(
     string DotnetPath,
-    string DaprdDll,
+    string Daprd,
     IReadOnlyDictionary<string, string> InheritedEnvironment,
     IReadOnlyDictionary<string, string> SidecarDefaults)
 {
     /// <summary>The token the CLI must send on its own calls to a sidecar (the sidecars read the same variable).</summary>
     public string? ApiToken => InheritedEnvironment.TryGetValue("DAPR_API_TOKEN", out var token) && token.Length > 0 ? token : null;
 
-    /// <exception cref="LaunchSettingsException">daprd.dll or dotnet cannot be found.</exception>
+    /// <exception cref="LaunchSettingsException">daprd or dotnet cannot be found.</exception>
     public static LaunchSettings From(CliEnvironment environment) => new(
         FindDotnet(environment),
         FindDaprd(environment),
@@ -34,13 +37,13 @@ internal sealed record LaunchSettings(
         var own = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
         var candidates = new List<string>
         {
-            Path.Combine(own, "daprd.dll"),
+            Path.Combine(own, "daprd"),
             // .artifacts layout: bin/DaprPlatform.Cli/release → daprd (the published sidecar, see ./dapr-dev)
-            Path.Combine(own, "..", "..", "..", "daprd", "daprd.dll"),
+            Path.Combine(own, "..", "..", "..", "daprd", "daprd"),
         };
         if (environment.RepositoryRoot is { } repo)
         {
-            candidates.Add(Path.Combine(repo, ".artifacts", "daprd", "daprd.dll"));
+            candidates.Add(Path.Combine(repo, ".artifacts", "daprd", "daprd"));
             foreach (var configuration in new[] { "Release", "Debug" })
             {
                 candidates.Add(Path.Combine(repo, "sidecar", "DaprPlatform.Sidecar", "bin", configuration, "net10.0", "daprd.dll"));
@@ -49,7 +52,7 @@ internal sealed record LaunchSettings(
 
         return candidates.Select(Path.GetFullPath).FirstOrDefault(File.Exists)
             ?? throw new LaunchSettingsException(
-                $"daprd.dll (the sidecar) was not found; run the CLI through ./dapr-dev, which builds it, or set {CliEnvironment.DaprdVariable}");
+                $"daprd (the sidecar) was not found; run the CLI through ./dapr-dev, which builds it, or set {CliEnvironment.DaprdVariable}");
     }
 
     private static string FindDotnet(CliEnvironment environment)

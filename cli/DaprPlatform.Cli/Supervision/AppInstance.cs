@@ -51,9 +51,10 @@ internal sealed class AppInstance : IAsyncDisposable
         var environment = ProcessEnvironments.ForSidecar(Spec, _settings.InheritedEnvironment, _settings.SidecarDefaults);
         try
         {
+            var (fileName, arguments) = SidecarCommand.For(_settings.Daprd, _settings.DotnetPath, DaprdCommandLine.Build(Spec, Ports));
             Sidecar = ChildProcess.Start(
-                _settings.DotnetPath,
-                [_settings.DaprdDll, .. DaprdCommandLine.Build(Spec, Ports)],
+                fileName,
+                arguments,
                 Spec.WorkingDirectory,
                 environment,
                 Output.DaprdLine,

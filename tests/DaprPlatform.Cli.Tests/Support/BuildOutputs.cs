@@ -11,7 +11,7 @@ internal static class BuildOutputs
 
     public static string CliDll => Existing(RepositoryRoot.Combine("cli", "DaprPlatform.Cli", "bin", Configuration, "net10.0", "dapr-dev.dll"));
 
-    public static string DaprdDll => Existing(SidecarProcess.SidecarDllPath);
+    public static string Daprd => Existing(SidecarProcess.SidecarPath);
 
     public static string OrderDemoDll => Existing(RepositoryRoot.Combine("samples", "OrderDemo", "bin", Configuration, "net10.0", "OrderDemo.dll"));
 

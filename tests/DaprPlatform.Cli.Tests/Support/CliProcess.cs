@@ -29,7 +29,7 @@ internal sealed class CliProcess : IAsyncDisposable
     {
         var variables = new Dictionary<string, string?>
         {
-            ["DAPR_DEV_DAPRD"] = BuildOutputs.DaprdDll,
+            ["DAPR_DEV_DAPRD"] = BuildOutputs.Daprd,
             ["DAPR_DEV_HOME"] = devHome,
             // The test run's own servers (./test.sh exports them) must not leak into what the CLI chooses.
             ["DAPRPLATFORM_REDIS_HOST"] = null,

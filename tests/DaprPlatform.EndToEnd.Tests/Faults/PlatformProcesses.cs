@@ -15,7 +15,7 @@ internal static class PlatformProcesses
         p => IsOurs(p) && !IsSidecar(p) && p.Arguments.Any(a => Path.GetFileName(a) == $"{project}.dll"),
         $"the {project} app of this test run");
 
-    /// <summary>The sidecar of <paramref name="appId"/> (dotnet daprd.dll --app-id appId …).</summary>
+    /// <summary>The sidecar of <paramref name="appId"/> (daprd --app-id appId …).</summary>
     public static ProcessSnapshot Sidecar(string appId) => ProcessSnapshot.Single(
         p => IsOurs(p) && IsSidecar(p) && p.Flag("--app-id") == appId,
         $"the {appId} sidecar of this test run");
@@ -44,5 +44,5 @@ internal static class PlatformProcesses
 
     private static bool IsOurs(ProcessSnapshot process) => process.IsDescendantOf(Environment.ProcessId);
 
-    private static bool IsSidecar(ProcessSnapshot process) => process.Arguments.Any(a => Path.GetFileName(a) == "daprd.dll");
+    private static bool IsSidecar(ProcessSnapshot process) => process.Arguments.Any(a => Path.GetFileName(a) is "daprd" or "daprd.dll");
 }

@@ -51,7 +51,7 @@ public sealed class StartupFailureTests : IDisposable
     [Fact]
     public async Task Unknown_flag_is_rejected()
     {
-        await using var process = ManagedProcess.Start("dotnet", [SidecarProcess.SidecarDllPath, "--app-id", "x", "--bogus-flag", "1"]);
+        await using var process = SidecarProcess.StartWithArguments(["--app-id", "x", "--bogus-flag", "1"]);
 
         var exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
@@ -61,9 +61,8 @@ public sealed class StartupFailureTests : IDisposable
 
     private async Task<string> RunUntilExitAsync()
     {
-        await using var process = ManagedProcess.Start(
-            "dotnet",
-            [SidecarProcess.SidecarDllPath, "--app-id", "startup-test", "--resources-path", _resources.Path,
+        await using var process = SidecarProcess.StartWithArguments(
+            ["--app-id", "startup-test", "--resources-path", _resources.Path,
              "--dapr-http-port", FreePort.Get().ToString(System.Globalization.CultureInfo.InvariantCulture),
              "--dapr-grpc-port", FreePort.Get().ToString(System.Globalization.CultureInfo.InvariantCulture),
              "--metrics-port", FreePort.Get().ToString(System.Globalization.CultureInfo.InvariantCulture)]);

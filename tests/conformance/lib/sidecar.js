@@ -8,10 +8,14 @@ import { sleep } from "./wait.js";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** The sidecar build output; ./test.sh points DAPRPLATFORM_SIDECAR_DLL at the published one, as for the .NET tests. */
-export const sidecarDll =
-  process.env.DAPRPLATFORM_SIDECAR_DLL ??
+/**
+ * The sidecar build output; ./test.sh points DAPRPLATFORM_SIDECAR at the published NativeAOT daprd, as for the .NET
+ * tests. A daprd.dll (a plain build) runs on the dotnet host.
+ */
+export const sidecarPath =
+  process.env.DAPRPLATFORM_SIDECAR ??
   path.join(repoRoot, "sidecar", "DaprPlatform.Sidecar", "bin", "Release", "net10.0", "daprd.dll");
+const runsOnDotnetHost = sidecarPath.toLowerCase().endsWith(".dll");
 
 // .NET runtime settings every sidecar starts with unless set, as ./dapr-dev starts them
 // (cli/DaprPlatform.Cli/Launch/SidecarRuntimeTuning.cs says why).
@@ -24,7 +28,7 @@ if (!process.env.DAPR_DEV_HOME) {
 }
 
 /**
- * Our daprd-compatible sidecar as a real process (`dotnet daprd.dll` with daprd's flags, free ports), ready
+ * Our daprd-compatible sidecar as a real process (daprd with daprd's flags, free ports), ready
  * (GET /v1.0/healthz/outbound answered 204) when the promise resolves.
  */
 export async function startSidecar({
@@ -36,8 +40,8 @@ export async function startSidecar({
   httpPort,
   startupTimeoutMs = 30000,
 }) {
-  if (!existsSync(sidecarDll)) {
-    throw new Error(`the sidecar is not built at ${sidecarDll}; run dotnet build sidecar/DaprPlatform.Sidecar -c Release`);
+  if (!existsSync(sidecarPath)) {
+    throw new Error(`the sidecar is not built at ${sidecarPath}; run ./dapr-dev build, or dotnet build sidecar/DaprPlatform.Sidecar -c Release`);
   }
   const ports = {
     httpPort: httpPort ?? (await freePort()),
@@ -46,7 +50,7 @@ export async function startSidecar({
     metricsPort: await freePort(),
   };
   const argv = [
-    sidecarDll,
+    ...(runsOnDotnetHost ? [sidecarPath] : []),
     "--app-id", appId,
     "--dapr-http-port", String(ports.httpPort),
     "--dapr-grpc-port", String(ports.grpcPort),
@@ -74,7 +78,7 @@ export async function startSidecar({
 /** A running sidecar: its ports, its HTTP API address and the process. */
 export class Sidecar extends TestProcess {
   constructor(appId, argv, env, ports) {
-    super(`sidecar ${appId}`, "dotnet", argv, { env });
+    super(`sidecar ${appId}`, runsOnDotnetHost ? "dotnet" : sidecarPath, argv, { env });
     this.appId = appId;
     Object.assign(this, ports);
     this.url = `http://127.0.0.1:${ports.httpPort}`;
