@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Publishes the sidecar as it was at a git revision, with that revision's own publish profile (what ./dapr-dev build
 # published then), into OUT, and prints the path of the sidecar to pass to --baseline-sidecar (a NativeAOT daprd, or
-# the daprd.dll of an earlier build):
+# the daprd.dll of an earlier build, which the harness runs on dotnet as ./dapr-dev ran it then):
 #
 #   benchmarks/publish-sidecar-at.sh 38eeac8^ /tmp/daprd-before
 #   dotnet run -c Release --project benchmarks/DaprPlatform.Benchmarks -- invoke --baseline-sidecar "$(...)"
@@ -30,8 +30,9 @@ if ! dotnet publish "$work/sidecar/DaprPlatform.Sidecar/DaprPlatform.Sidecar.csp
 fi
 echo "$commit" > "$out/REVISION"
 
-if [[ -x "$out/daprd" ]]; then
-  echo "$out/daprd"
-else
+# A build with a daprd.dll ran as `dotnet daprd.dll` (its daprd next to it is only an apphost); NativeAOT has no dll.
+if [[ -f "$out/daprd.dll" ]]; then
   echo "$out/daprd.dll"
+else
+  echo "$out/daprd"
 fi

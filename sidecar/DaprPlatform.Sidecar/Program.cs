@@ -8,6 +8,7 @@ try
     var resources = ResourceLoader.Load(options);
     await using var app = SidecarHost.Build(options, resources);
     await SidecarHost.InitializeAsync(app, CancellationToken.None);
+    StartupMemory.ReleaseWhenStarted(app.Lifetime);
     await app.RunAsync();
     return 0;
 }

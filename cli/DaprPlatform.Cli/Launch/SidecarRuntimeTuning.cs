@@ -2,7 +2,7 @@ namespace DaprPlatform.Cli.Launch;
 
 /// <summary>
 /// .NET runtime settings every sidecar starts with unless the caller set them. The GC's gen0 budget has no
-/// runtimeconfig knob, only this variable. Also compiled into tests/DaprPlatform.Testing (linked), whose
+/// runtimeconfig knob, only this variable; the NativeAOT daprd has it built in as well, a daprd.dll needs it. Also compiled into tests/DaprPlatform.Testing (linked), whose
 /// SidecarProcess starts the test and benchmark sidecars the same way.
 /// </summary>
 internal static class SidecarRuntimeTuning
@@ -11,6 +11,7 @@ internal static class SidecarRuntimeTuning
     {
         // The workstation GC sizes gen0 from the L3 cache (tens of MB); a proxy's garbage is short-lived, and a
         // 2 MB budget keeps a loaded sidecar about 20 MB smaller at the same CPU per request (docs/benchmarks.md).
-        ["DOTNET_GCgen0size"] = "0x200000",
+        // Hexadecimal without "0x": NativeAOT's configuration reader rejects the prefix (and ignored the setting).
+        ["DOTNET_GCgen0size"] = "200000",
     };
 }
