@@ -9,7 +9,8 @@ public sealed class BenchmarkOptionsTests
     {
         var options = BenchmarkOptions.Parse([]);
 
-        Assert.Equal(["invoke", "state", "pubsub", "workflow", "orders"], options.Scenarios);
+        Assert.Equal(["startup", "invoke", "state", "pubsub", "workflow", "orders"], options.Scenarios);
+        Assert.Null(options.BaselineSidecar);
         Assert.Equal(TimeSpan.FromSeconds(10), options.Duration);
         Assert.Equal(16, options.Concurrency);
         Assert.Equal(1000, options.Rate);
@@ -44,6 +45,28 @@ public sealed class BenchmarkOptionsTests
         Assert.Equal("b=c", options.SidecarEnvironment["A"]);
     }
 
+    [Fact]
+    public void A_baseline_sidecar_build_is_read_with_the_names_of_both_builds()
+    {
+        var options = BenchmarkOptions.Parse(
+            ["invoke", "--baseline-sidecar", "old/daprd.dll", "--baseline-label", "JIT", "--label", "NativeAOT"]);
+
+        Assert.Equal(Path.GetFullPath("old/daprd.dll"), options.BaselineSidecar);
+        Assert.Equal("JIT", options.BaselineLabel);
+        Assert.Equal("NativeAOT", options.Label);
+    }
+
+    [Fact]
+    public void Without_a_rate_only_the_closed_loop_runs_and_with_one_the_fixed_rate_runs_first()
+    {
+        var load = new Measurement.LoadSettings(16, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), null);
+        Scenarios.BenchmarkContext Context(int rate) => new(null!, load, 1024, 64, rate, TextWriter.Null);
+
+        Assert.Equal(["max"], Context(0).Modes.Select(m => m.Name));
+        Assert.Equal(["1000/s", "max"], Context(1000).Modes.Select(m => m.Name));
+        Assert.True(Context(1000).TargetMode.IsFixedRate);
+    }
+
     [Theory]
     [InlineData("10s", 10_000)]
     [InlineData("1.5s", 1_500)]
@@ -68,6 +91,7 @@ public sealed class BenchmarkOptionsTests
     [InlineData("--sidecar-env", "NOEQUALS")]
     [InlineData("--order-rate", "0")]
     [InlineData("--orders-in-flight", "many")]
+    [InlineData("--baseline-sidecar")]
     public void Bad_arguments_are_refused(params string[] args) =>
         Assert.Throws<ArgumentException>(() => BenchmarkOptions.Parse(args));
 }
