@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using DaprPlatform.IntegrationEvents;
+using DaprPlatform.Testing;
 
 namespace DaprPlatform.Analytics.Tests;
 
@@ -12,21 +12,10 @@ public static class EventDelivery
 
     public static async Task DeliverAsync<T>(this HttpClient client, string route, string topic, T data)
     {
-        var cloudEvent = JsonSerializer.Serialize(new
-        {
-            specversion = "1.0",
-            id = Guid.NewGuid().ToString(),
-            source = "ordering",
-            type = "com.dapr.event.sent",
-            topic,
-            pubsubname = Topics.PubSub,
-            datacontenttype = "application/json",
-            data,
-        }, JsonSerializerOptions.Web);
-        using var response = await client.PostCloudEventAsync(route, cloudEvent);
+        using var response = await client.PostCloudEventAsync(route, DaprCloudEvent.Json(Topics.PubSub, topic, data, source: "ordering"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     public static Task<HttpResponseMessage> PostCloudEventAsync(this HttpClient client, string route, string cloudEvent) =>
-        client.PostAsync(route, new StringContent(cloudEvent, Encoding.UTF8, "application/cloudevents+json"), Ct);
+        client.PostAsync(route, new StringContent(cloudEvent, Encoding.UTF8, DaprCloudEvent.ContentType), Ct);
 }

@@ -2,26 +2,17 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using DaprPlatform.IntegrationEvents;
+using DaprPlatform.Testing;
 
 namespace DaprPlatform.Notifications.Tests;
 
 /// <summary>Deliveries as the sidecar makes them: a structured CloudEvent posted to the subscribed route.</summary>
 public static class CloudEvents
 {
-    private static readonly MediaTypeHeaderValue ContentType = new("application/cloudevents+json");
+    private static readonly MediaTypeHeaderValue ContentType = new(DaprCloudEvent.ContentType);
 
-    /// <summary>The envelope daprd puts around published JSON <paramref name="data"/>.</summary>
-    public static string Envelope<T>(string topic, T data, string? id = null) => JsonSerializer.Serialize(new
-    {
-        specversion = "1.0",
-        id = id ?? Guid.NewGuid().ToString(),
-        source = "tests",
-        type = "com.dapr.event.sent",
-        topic,
-        pubsubname = Topics.PubSub,
-        datacontenttype = "application/json",
-        data,
-    }, JsonSerializerOptions.Web);
+    /// <summary>The envelope daprd puts around JSON <paramref name="data"/> published on the platform's pub/sub.</summary>
+    public static string Envelope<T>(string topic, T data, string? id = null) => DaprCloudEvent.Json(Topics.PubSub, topic, data, "tests", id);
 
     /// <summary>
     /// What a raw-payload subscription receives: the broker message (here a dead-lettered CloudEvent) as data_base64 of
