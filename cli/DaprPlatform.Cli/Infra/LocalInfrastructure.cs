@@ -5,14 +5,17 @@ using DaprPlatform.Cli.Supervision;
 namespace DaprPlatform.Cli.Infra;
 
 /// <summary>
-/// Redis, RabbitMQ and PostgreSQL as plain local processes for `up`, started and stopped with the repository's
-/// infra/start.sh and stop.sh (which write and read &lt;dir&gt;/infra.env). Their data stays in the directory from one
+/// Redis, RabbitMQ and PostgreSQL as plain local processes for `up`, installed when missing (infra/install.sh servers),
+/// started and stopped with the repository's infra/start.sh and stop.sh (which write and read &lt;dir&gt;/infra.env). Their data stays in the directory from one
 /// run to the next (INFRA_KEEP_DATA=1); `up --fresh` deletes it.
 /// </summary>
 internal sealed class LocalInfrastructure(string repositoryRoot, string directory, Reporter reporter, CliEnvironment environment)
 {
     private const int AlreadyRunningExitCode = 3;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
+
+    // apt-get update and install of the three servers on a fresh machine.
+    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
     public string Directory { get; } = directory;
@@ -23,6 +26,13 @@ internal sealed class LocalInfrastructure(string repositoryRoot, string director
     public async Task<IReadOnlyDictionary<string, string>> StartAsync(ShutdownSignal signal)
     {
         System.IO.Directory.CreateDirectory(Directory);
+        // Quiet and quick when the servers are installed; as root with apt it installs the missing ones.
+        var installed = await RunScriptAsync("install.sh", ["servers"], InstallTimeout, signal);
+        if (installed != 0)
+        {
+            throw new LaunchException($"infra/install.sh servers failed with exit code {installed}");
+        }
+
         reporter.Info($"Starting Redis, RabbitMQ and PostgreSQL in {Directory} (infra/start.sh)");
         var exitCode = await RunScriptAsync("start.sh", [Directory], StartTimeout, signal);
         if (exitCode == AlreadyRunningExitCode)
