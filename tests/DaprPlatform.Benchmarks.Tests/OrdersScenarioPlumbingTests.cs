@@ -62,6 +62,10 @@ public sealed class OrdersScenarioPlumbingTests
         Assert.Equal(new PlatformProcess("service Ordering", 11, IsSidecar: false, MetricsPort: null), service);
         Assert.Null(PlatformProcesses.Classify(12, ["bash", "../run.sh", "Ordering"]));
         Assert.Null(PlatformProcesses.Classify(13, ["dotnet", "/repo/.artifacts/bin/DaprPlatform.Cli/release/dapr-dev.dll", "up"]));
+        // ./dapr-dev's sidecars are native executables.
+        Assert.Equal(
+            new PlatformProcess("sidecar catalog", 14, IsSidecar: true, MetricsPort: 9092),
+            PlatformProcesses.Classify(14, ["/repo/.artifacts/daprd/daprd", "--app-id", "catalog", "--metrics-port", "9092"]));
     }
 
     [Fact]

@@ -68,6 +68,9 @@ public sealed class SidecarProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether a process's command line runs a sidecar: a native daprd, or a daprd.dll on the dotnet host.</summary>
+    public static bool IsSidecarCommandLine(IEnumerable<string> arguments) => arguments.Any(a => Path.GetFileName(a) is "daprd" or "daprd.dll");
+
     /// <summary>The runtime environment every sidecar starts with unless the caller set it (<c>SidecarRuntimeTuning</c>).</summary>
     public static IReadOnlyDictionary<string, string> RuntimeTuning => SidecarRuntimeTuning.Environment;
 

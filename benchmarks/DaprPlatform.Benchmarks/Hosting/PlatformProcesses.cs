@@ -1,4 +1,5 @@
 using System.Globalization;
+using DaprPlatform.Testing;
 
 namespace DaprPlatform.Benchmarks.Hosting;
 
@@ -8,7 +9,7 @@ namespace DaprPlatform.Benchmarks.Hosting;
 public sealed record PlatformProcess(string Name, int Pid, bool IsSidecar, int? MetricsPort);
 
 /// <summary>
-/// The platform's processes, read from /proc: every descendant of the `dapr-dev up` process that runs daprd.dll
+/// The platform's processes, read from /proc: every descendant of the `dapr-dev up` process that runs daprd
 /// (named by its --app-id) or a service's dll under services/ (run.sh execs `dotnet X.dll`, so the service is that
 /// process itself).
 /// </summary>
@@ -24,7 +25,7 @@ public static class PlatformProcesses
     /// <summary>What a process is, from its arguments; null when it is neither a sidecar nor a service.</summary>
     public static PlatformProcess? Classify(int pid, IReadOnlyList<string> arguments)
     {
-        if (arguments.Any(a => Path.GetFileName(a) is "daprd.dll" or "daprd") && Flag(arguments, "--app-id") is { } appId)
+        if (SidecarProcess.IsSidecarCommandLine(arguments) && Flag(arguments, "--app-id") is { } appId)
         {
             var metrics = int.TryParse(Flag(arguments, "--metrics-port"), NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : (int?)null;
             return new PlatformProcess($"sidecar {appId}", pid, IsSidecar: true, metrics);

@@ -41,8 +41,8 @@ public sealed class StartupScenario : IScenario
         {
             var started = Stopwatch.GetTimestamp();
             await using var sidecar = await environment.StartSidecarAsync($"bench-startup-{i}", appPort: null, resources.Path, cancellationToken, Poll);
-            histogram.RecordSince(started);
             var elapsed = Stopwatch.GetElapsedTime(started);
+            histogram.Record((long)elapsed.TotalMicroseconds);
             times.Add(elapsed.TotalMilliseconds);
             rss.Add(SidecarMemory.ReadIdle(sidecar)[0].RssMb);
             await sidecar.StopAsync();

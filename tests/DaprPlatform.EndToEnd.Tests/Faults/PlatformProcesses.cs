@@ -44,5 +44,5 @@ internal static class PlatformProcesses
 
     private static bool IsOurs(ProcessSnapshot process) => process.IsDescendantOf(Environment.ProcessId);
 
-    private static bool IsSidecar(ProcessSnapshot process) => process.Arguments.Any(a => Path.GetFileName(a) is "daprd" or "daprd.dll");
+    private static bool IsSidecar(ProcessSnapshot process) => SidecarProcess.IsSidecarCommandLine(process.Arguments);
 }
