@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using DaprPlatform.Benchmarks.EchoApp;
-using DaprPlatform.Benchmarks.Forwarder;
 using DaprPlatform.Benchmarks.Hosting;
 using DaprPlatform.Benchmarks.Measurement;
 using DaprPlatform.Benchmarks.Reporting;
@@ -10,11 +9,6 @@ using DaprPlatform.Benchmarks.Scenarios;
 if (args is [BenchmarkApp.Mode, "--port", var portText, ..])
 {
     return await BenchmarkApp.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture), args[3..]);
-}
-
-if (args is [MinimalForwarder.Mode, "--port", var forwarderPort, "--to", var target])
-{
-    return await MinimalForwarder.RunAsync(int.Parse(forwarderPort, CultureInfo.InvariantCulture), new Uri(target));
 }
 
 if (args.Contains("--help") || args.Contains("-h"))

@@ -1,14 +1,13 @@
 using System.Globalization;
 using System.Net;
 using DaprPlatform.Benchmarks.EchoApp;
-using DaprPlatform.Benchmarks.Forwarder;
 using DaprPlatform.Testing;
 
 namespace DaprPlatform.Benchmarks.Hosting;
 
 /// <summary>
-/// This program started again as a process of its own: in <see cref="BenchmarkApp"/> mode as the scenarios' target
-/// app, or in <see cref="MinimalForwarder"/> mode as one hop of the invocation scenario's floor.
+/// A process the scenarios talk to: this program started again in <see cref="BenchmarkApp"/> mode as their target
+/// app, or the NativeAOT forwarder (<see cref="ForwarderBuild"/>) as one hop of the invocation scenario's floor.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
@@ -28,21 +27,17 @@ public sealed class AppProcess : IAsyncDisposable
     public int Pid => _process.Id;
 
     public static Task<AppProcess> StartAsync(BenchmarkEnvironment environment, CancellationToken cancellationToken, params string[] extraArguments) =>
-        StartAsync(BenchmarkApp.Mode, extraArguments, environment.ProcessEnvironment(), cancellationToken);
+        StartAsync("dotnet", port => [typeof(AppProcess).Assembly.Location, BenchmarkApp.Mode, "--port", port, .. extraArguments], environment.ProcessEnvironment(), cancellationToken);
 
-    /// <summary>A forwarder to <paramref name="target"/>, with the runtime settings the sidecars run with.</summary>
-    public static Task<AppProcess> StartForwarderAsync(BenchmarkEnvironment environment, Uri target, CancellationToken cancellationToken) =>
-        StartAsync(MinimalForwarder.Mode, ["--to", target.ToString()], environment.SidecarRuntimeEnvironment(), cancellationToken);
+    /// <summary>The <paramref name="forwarder"/> executable forwarding to <paramref name="target"/>, with the runtime settings the sidecars run with.</summary>
+    public static Task<AppProcess> StartForwarderAsync(BenchmarkEnvironment environment, string forwarder, Uri target, CancellationToken cancellationToken) =>
+        StartAsync(forwarder, port => ["--port", port, "--to", target.ToString()], environment.SidecarRuntimeEnvironment(), cancellationToken);
 
     private static async Task<AppProcess> StartAsync(
-        string mode, IReadOnlyList<string> extraArguments, IReadOnlyDictionary<string, string?> processEnvironment, CancellationToken cancellationToken)
+        string fileName, Func<string, string[]> arguments, IReadOnlyDictionary<string, string?> processEnvironment, CancellationToken cancellationToken)
     {
         var port = FreePort.Get();
-        var self = typeof(AppProcess).Assembly.Location;
-        var process = ManagedProcess.Start(
-            "dotnet",
-            [self, mode, "--port", port.ToString(CultureInfo.InvariantCulture), .. extraArguments],
-            processEnvironment);
+        var process = ManagedProcess.Start(fileName, arguments(port.ToString(CultureInfo.InvariantCulture)), processEnvironment);
         var app = new AppProcess(process, port);
         try
         {

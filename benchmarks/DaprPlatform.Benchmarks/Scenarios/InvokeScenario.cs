@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using DaprPlatform.Benchmarks.EchoApp;
-using DaprPlatform.Benchmarks.Forwarder;
 using DaprPlatform.Benchmarks.Hosting;
 using DaprPlatform.Benchmarks.Measurement;
 using DaprPlatform.Benchmarks.Reporting;
@@ -11,7 +10,8 @@ namespace DaprPlatform.Benchmarks.Scenarios;
 /// Service invocation: the caller POSTs a body to the echo app directly (baseline), then through two sidecars
 /// (caller → sidecar A /v1.0/invoke/bench-echo/method/echo → sidecar B's internal port → app), as in Dapr's own
 /// service-invocation perf test (1 KB, 16 connections, 1000 requests/s). Between the two runs the same body goes
-/// through two <see cref="MinimalForwarder"/>s: the floor, what the HTTP stack the sidecar is built on adds by itself.
+/// through two minimal forwarders (<see cref="ForwarderBuild"/>): the floor, what the HTTP stack the sidecar is built on
+/// adds by itself, built as the sidecar is built (NativeAOT).
 /// </summary>
 public sealed class InvokeScenario : IScenario
 {
@@ -41,8 +41,9 @@ public sealed class InvokeScenario : IScenario
         var target = await environment.StartSidecarAsync(TargetAppId, app.Port, resources.Path, cancellationToken);
         var caller = await environment.StartSidecarAsync(CallerAppId, appPort: null, resources.Path, cancellationToken);
         var idle = SidecarMemory.ReadIdle(caller, target);
-        var forwarderB = environment.Own(await AppProcess.StartForwarderAsync(environment, app.BaseAddress, cancellationToken));
-        var forwarderA = environment.Own(await AppProcess.StartForwarderAsync(environment, forwarderB.BaseAddress, cancellationToken));
+        var forwarder = await ForwarderBuild.EnsureAsync(environment.Profile, context.Log, cancellationToken);
+        var forwarderB = environment.Own(await AppProcess.StartForwarderAsync(environment, forwarder, app.BaseAddress, cancellationToken));
+        var forwarderA = environment.Own(await AppProcess.StartForwarderAsync(environment, forwarder, forwarderB.BaseAddress, cancellationToken));
 
         var payload = new byte[context.PayloadSize];
         Array.Fill(payload, (byte)'x');

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using DaprPlatform.Benchmarks.EchoApp;
 using DaprPlatform.Benchmarks.Forwarder;
 using DaprPlatform.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -8,7 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace DaprPlatform.Benchmarks.Tests;
+namespace DaprPlatform.Benchmarks.Forwarder.Tests;
 
 public sealed class MinimalForwarderTests : IAsyncLifetime
 {
@@ -78,7 +77,7 @@ public sealed class MinimalForwarderTests : IAsyncLifetime
     [Fact]
     public async Task The_health_path_is_answered_by_the_forwarder_itself()
     {
-        using var response = await _client.GetAsync(new Uri($"http://127.0.0.1:{_forwarderPort}{BenchmarkApp.HealthPath}"), Ct);
+        using var response = await _client.GetAsync(new Uri($"http://127.0.0.1:{_forwarderPort}{MinimalForwarder.HealthPath}"), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(string.Empty, await response.Content.ReadAsStringAsync(Ct));

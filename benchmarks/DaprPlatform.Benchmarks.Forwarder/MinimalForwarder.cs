@@ -1,5 +1,4 @@
 using System.Net;
-using DaprPlatform.Benchmarks.EchoApp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -8,15 +7,16 @@ using Microsoft.Extensions.Logging;
 namespace DaprPlatform.Benchmarks.Forwarder;
 
 /// <summary>
-/// The floor of the invocation scenario (<c>DaprPlatform.Benchmarks forwarder --port N --to URL</c>): the least an
-/// HTTP hop built on the same stack as the sidecar can do — Kestrel in, one pooled <see cref="SocketsHttpHandler"/>
+/// The floor of the invocation scenario (<c>forwarder --port N --to URL</c>, published with NativeAOT as the sidecar
+/// is): the least an HTTP hop built on the same stack as the sidecar can do — Kestrel in, one pooled <see cref="SocketsHttpHandler"/>
 /// out, the body streamed both ways — with none of the sidecar's work (no routing, headers, tracing, resiliency or
 /// metrics). Two of them in a row show what Kestrel and SocketsHttpHandler alone add on this machine, so the sidecar
 /// path can be read against it.
 /// </summary>
 public static class MinimalForwarder
 {
-    public const string Mode = "forwarder";
+    /// <summary>Answered by the forwarder itself, as the benchmark apps answer it: the harness waits for it.</summary>
+    public const string HealthPath = "/healthz";
 
     public static async Task<int> RunAsync(int port, Uri target)
     {
@@ -25,7 +25,7 @@ public static class MinimalForwarder
         return 0;
     }
 
-    /// <summary>The forwarder listening on 127.0.0.1:<paramref name="port"/>; answers <see cref="BenchmarkApp.HealthPath"/> itself.</summary>
+    /// <summary>The forwarder listening on 127.0.0.1:<paramref name="port"/>; answers <see cref="HealthPath"/> itself.</summary>
     public static WebApplication Create(int port, Uri target)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -42,7 +42,7 @@ public static class MinimalForwarder
         });
         app.Lifetime.ApplicationStopped.Register(client.Dispose);
         var targetBase = target.GetLeftPart(UriPartial.Authority);
-        app.Run(context => context.Request.Path == BenchmarkApp.HealthPath
+        app.Run(context => context.Request.Path == HealthPath
             ? Task.CompletedTask
             : ForwardAsync(client, targetBase, context));
         return app;
