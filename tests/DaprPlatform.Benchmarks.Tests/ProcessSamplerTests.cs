@@ -26,6 +26,10 @@ public sealed class ProcessSamplerTests
         Assert.InRange(usage.RssAfterMb, 10, usage.PeakRssMb);
         Assert.InRange(usage.HighWaterMarkMb, usage.RssAfterMb, 8192);
         Assert.InRange(usage.PssAfterMb, 1, usage.RssAfterMb);
+        // RssAnon + RssFile (+ RssShmem) make up VmRSS; both are read from the same status file.
+        Assert.InRange(usage.RssAnonAfterMb, 1, usage.RssAfterMb);
+        Assert.InRange(usage.RssFileAfterMb, 1, usage.RssAfterMb);
+        Assert.InRange(usage.RssAnonAfterMb + usage.RssFileAfterMb, usage.RssAfterMb * 0.9, usage.RssAfterMb + 0.1);
         Assert.True(usage.PeakThreads > 1);
         Assert.True(usage.CpuSeconds > 0.1, $"{usage.CpuSeconds} CPU seconds");
     }

@@ -58,7 +58,9 @@ public sealed class ProcessSampler : IAsyncDisposable
                 cpuSeconds,
                 ReadPssKb(pid) / 1024.0,
                 Math.Max(_peakThreads[i], status.GetValueOrDefault("Threads")),
-                gcAtStart is not null && gcAtStop is not null ? gcAtStop - gcAtStart : null));
+                gcAtStart is not null && gcAtStop is not null ? gcAtStop - gcAtStart : null,
+                status.GetValueOrDefault("RssAnon") / 1024.0,
+                status.GetValueOrDefault("RssFile") / 1024.0));
         }
 
         return usage;
@@ -165,10 +167,14 @@ public sealed class ProcessSampler : IAsyncDisposable
     }
 }
 
-/// <summary>Memory in MB, average CPU in cores and CPU seconds of one process over a scenario, and for a sidecar its GC work.</summary>
+/// <summary>
+/// Memory in MB, average CPU in cores and CPU seconds of one process over a scenario, and for a sidecar its GC work.
+/// The RSS after splits into anonymous memory (heaps, stacks: what the process allocated) and file pages (the
+/// executable's code and data as far as it was touched).
+/// </summary>
 public sealed record ProcessUsage(
     string Name, int Pid, double PeakRssMb, double RssAfterMb, double HighWaterMarkMb, double CpuCores, double CpuSeconds, double PssAfterMb, long PeakThreads,
-    GcFigures? Gc = null);
+    GcFigures? Gc = null, double RssAnonAfterMb = 0, double RssFileAfterMb = 0);
 
 /// <summary>A process to sample; a sidecar also names its metrics port, where its GC counters are read.</summary>
 public sealed record SampledProcess(string Name, int Pid, int? MetricsPort = null)

@@ -97,11 +97,11 @@ public sealed class ScenarioReport(string title, string setup)
         if (_processes.Count > 0)
         {
             var processes = new TextTable(
-                "Process [phase]", "peak RSS MB", "RSS after MB", "VmHWM MB", "PSS after MB", "CPU cores", "CPU ms/op", "threads", "alloc KB/op", "GCs", "GC pause ms");
+                "Process [phase]", "peak RSS MB", "RSS after MB", "anon / file MB", "VmHWM MB", "PSS after MB", "CPU cores", "CPU ms/op", "threads", "alloc KB/op", "GCs", "GC pause ms");
             foreach (var (phase, usage, operations) in _processes)
             {
                 processes.Add(
-                    $"{usage.Name} [{phase}]", F1(usage.PeakRssMb), F1(usage.RssAfterMb), F1(usage.HighWaterMarkMb), F1(usage.PssAfterMb), F2(usage.CpuCores),
+                    $"{usage.Name} [{phase}]", F1(usage.PeakRssMb), F1(usage.RssAfterMb), $"{F1(usage.RssAnonAfterMb)} / {F1(usage.RssFileAfterMb)}", F1(usage.HighWaterMarkMb), F1(usage.PssAfterMb), F2(usage.CpuCores),
                     operations > 0 ? (usage.CpuSeconds * 1000 / operations).ToString("0.000", CultureInfo.InvariantCulture) : "-",
                     usage.PeakThreads.ToString(CultureInfo.InvariantCulture),
                     usage.Gc is { } gc && operations > 0 ? F2(gc.AllocatedBytes / 1024 / operations) : "-",
