@@ -28,7 +28,6 @@ public static class ApiRoutes
 
         // Any route daprd does not know is a service invocation addressed by header (dapr-app-id) or Basic auth.
         endpoints.MapInvocationFallback(port);
-        endpoints.MapInternalInvocation(options);
         endpoints.MapMetricsEndpoint(options);
     }
 }

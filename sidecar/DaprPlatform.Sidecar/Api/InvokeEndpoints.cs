@@ -25,7 +25,12 @@ public static class InvokeEndpoints
         endpoints.MapFallback("{**path}", invoker.InvokeAsync).RequireLocalPort(port);
     }
 
-    public static void MapInternalInvocation(this IEndpointRouteBuilder endpoints, SidecarOptions options)
+    /// <summary>
+    /// The internal port serves one route, calls from other sidecars, so it is a branch of the pipeline of its own
+    /// instead of an endpoint: every proxied call skips endpoint routing (matching, the port and method policies) on
+    /// the callee side. Registered inside the error handling and before routing.
+    /// </summary>
+    public static void UseInternalInvocation(this IApplicationBuilder app, SidecarOptions options)
     {
         if (options.InternalGrpcPort is not { } port)
         {
@@ -33,8 +38,20 @@ public static class InvokeEndpoints
         }
 
         // Built now rather than on first call, so a malformed Resiliency or accessControl stops start-up.
-        _ = endpoints.ServiceProvider.GetRequiredService<IResiliencyProvider>();
-        var handler = endpoints.ServiceProvider.GetRequiredService<InternalInvocationHandler>();
-        endpoints.Map(PeerClient.InternalInvokePrefix + "{**method}", handler.HandleAsync).RequireLocalPort(port);
+        _ = app.ApplicationServices.GetRequiredService<IResiliencyProvider>();
+        var handler = app.ApplicationServices.GetRequiredService<InternalInvocationHandler>();
+        var prefix = new PathString(PeerClient.InternalInvokePrefix.TrimEnd('/'));
+        app.MapWhen(
+            context => context.Connection.LocalPort == port,
+            branch => branch.Run(context =>
+            {
+                if (context.Request.Path.StartsWithSegments(prefix))
+                {
+                    return handler.HandleAsync(context);
+                }
+
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }));
     }
 }

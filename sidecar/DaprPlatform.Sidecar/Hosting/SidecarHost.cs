@@ -60,6 +60,9 @@ public static class SidecarHost
                 branch => branch.UseMiddleware<ApiTokenMiddleware>(token));
         }
 
+        // Routing runs here, after the internal port's branch; WebApplication would otherwise put it first.
+        app.UseInternalInvocation(options);
+        app.UseRouting();
         app.MapDaprHttpApi(options);
         app.MapDaprGrpcApi(options);
         return app;

@@ -139,6 +139,26 @@ public sealed class ServiceInvocationTests(ServiceInvocationFixture fixture)
         Assert.Equal(ServiceInvocationFixture.AppToken, received.Header("dapr-api-token"));
     }
 
+    [Theory]
+    [InlineData("/_dapr/internal/invoke/echo/internal", HttpStatusCode.OK)]
+    [InlineData("/v1.0/invoke/{callee}/method/echo/internal", HttpStatusCode.NotFound)]
+    [InlineData("/v1.0/healthz", HttpStatusCode.NotFound)]
+    [InlineData("/_dapr/internal/invokeX/echo/internal", HttpStatusCode.NotFound)]
+    public async Task The_internal_port_serves_only_calls_from_other_sidecars(string path, HttpStatusCode expected)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{fixture.Callee.InternalPort}") };
+        using var request = new HttpRequestMessage(HttpMethod.Get, path.Replace("{callee}", Callee, StringComparison.Ordinal));
+        request.Headers.TryAddWithoutValidation("dapr-caller-app-id", fixture.CallerId);
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.OK)
+        {
+            Assert.Equal(fixture.CallerId, fixture.App.Last("/echo/internal").Header("dapr-caller-app-id"));
+        }
+    }
+
     [Fact]
     public async Task Caller_and_callee_identity_is_stamped_by_sidecars_not_taken_from_the_caller()
     {

@@ -55,20 +55,26 @@ public static class InvocationHeaders
                 continue;
             }
 
-            if (!target.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
+            // One value (the usual case) is added as a string: the StringValues is not boxed and enumerated.
+            var added = values.Count == 1
+                ? target.Headers.TryAddWithoutValidation(name, values[0])
+                : target.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            if (!added && target.Content is { } content)
             {
                 // Content headers (Content-Type, Content-Encoding...) belong to the body.
-                target.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+                _ = values.Count == 1
+                    ? content.Headers.TryAddWithoutValidation(name, values[0])
+                    : content.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
             }
         }
     }
 
-    /// <summary>Stamps who calls whom (re-stamped on every call; copies sent by the app were dropped).</summary>
+    /// <summary>
+    /// Stamps who calls whom on a request whose headers were copied with <c>keepIdentity: false</c>, so any copies the
+    /// app sent are already gone.
+    /// </summary>
     public static void StampIdentity(HttpRequestMessage request, string callerNamespace, string callerAppId, string calleeAppId)
     {
-        request.Headers.Remove(CallerNamespace);
-        request.Headers.Remove(CallerAppId);
-        request.Headers.Remove(CalleeAppId);
         request.Headers.TryAddWithoutValidation(CallerNamespace, callerNamespace);
         request.Headers.TryAddWithoutValidation(CallerAppId, callerAppId);
         request.Headers.TryAddWithoutValidation(CalleeAppId, calleeAppId);

@@ -9,7 +9,10 @@ namespace DaprPlatform.Sidecar.Runtime.Invocation;
 /// </summary>
 public sealed class OutgoingInvocation(HttpContext context, string targetId, string appId, string targetNamespace, string method)
 {
-    private readonly List<Task> _attempts = [];
+    // Nearly every call makes one attempt: it is kept in a field, and a list is made only for a second one.
+    private readonly Lock _attemptsLock = new();
+    private Task? _firstAttempt;
+    private List<Task>? _moreAttempts;
     private int _responseStarted;
     private readonly StreamReadTracker _bodyRead = new();
 
@@ -65,9 +68,16 @@ public sealed class OutgoingInvocation(HttpContext context, string targetId, str
     /// <summary>Keeps the attempt so the handler can wait for abandoned (timed-out) attempts before it answers.</summary>
     public Task<T> Track<T>(Task<T> attempt)
     {
-        lock (_attempts)
+        lock (_attemptsLock)
         {
-            _attempts.Add(attempt);
+            if (_firstAttempt is null)
+            {
+                _firstAttempt = attempt;
+            }
+            else
+            {
+                (_moreAttempts ??= []).Add(attempt);
+            }
         }
 
         return attempt;
@@ -77,14 +87,14 @@ public sealed class OutgoingInvocation(HttpContext context, string targetId, str
     public Task DrainAsync()
     {
         Task[] attempts;
-        lock (_attempts)
+        lock (_attemptsLock)
         {
-            if (_attempts.TrueForAll(static a => a.IsCompleted))
+            if (_firstAttempt is not { IsCompleted: false } && (_moreAttempts?.TrueForAll(static a => a.IsCompleted) ?? true))
             {
                 return Task.CompletedTask;
             }
 
-            attempts = [.. _attempts];
+            attempts = [_firstAttempt!, .. _moreAttempts ?? []];
         }
 
         return DrainAsync(attempts);

@@ -11,14 +11,12 @@ public sealed class HttpServerMetricsMiddleware(RequestDelegate next, SidecarMet
 {
     private static readonly HashSet<string> KnownVerbs = ["GET", "PUT", "POST", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE"];
 
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (!metrics.Enabled || context.Connection.LocalPort != options.HttpPort)
-        {
-            await next(context);
-            return;
-        }
+    // Requests on the other ports (internal invocation, gRPC, metrics) pass straight through, without a state machine.
+    public Task InvokeAsync(HttpContext context) =>
+        metrics.Enabled && context.Connection.LocalPort == options.HttpPort ? MeasureAsync(context) : next(context);
 
+    private async Task MeasureAsync(HttpContext context)
+    {
         var started = Stopwatch.GetTimestamp();
         try
         {
