@@ -182,7 +182,13 @@ public abstract partial class PostgreSqlStateStoreBase : IStateStore, IKeysLiker
             LogIgnoredConnectionKey(logger, key);
         }
 
-        var dataSource = NpgsqlDataSource.Create(settings.ConnectionString);
+        // The slim builder links only the type mappings the stores use (text, jsonb, bytea, uuid, xid, timestamps and
+        // arrays of text for bulk get) and TLS; the full builder compiled every PostgreSQL type into each sidecar.
+        var dataSource = new NpgsqlSlimDataSourceBuilder(settings.ConnectionString)
+            .EnableArrays()
+            .EnableJsonTypes()
+            .EnableTransportSecurity()
+            .Build();
         try
         {
             await using (var ping = dataSource.CreateCommand("SELECT 1"))
