@@ -24,8 +24,6 @@ public static class ApiRoutes
         endpoints.MapGroup("/v1.0-beta1").RequireLocalPort(port).MapWorkflowApi();
         v1Alpha1.MapWorkflowApi();
 
-        v1.MapInvokeApi();
-
         // Any route daprd does not know is a service invocation addressed by header (dapr-app-id) or Basic auth.
         endpoints.MapInvocationFallback(port);
         endpoints.MapMetricsEndpoint(options);

@@ -5,17 +5,27 @@ using DaprPlatform.Sidecar.Runtime.Resiliency;
 namespace DaprPlatform.Sidecar.Api;
 
 /// <summary>
-/// Service invocation routes: /v1.0/invoke/{id}/method/{method} with any verb, the catch-all that serves the
-/// dapr-app-id header and Basic-auth forms on the HTTP port, and the private route on the internal port that
-/// receives calls from other sidecars. The handlers are singletons taken once here and mapped as plain request
-/// delegates: a minimal-API parameter would resolve them per call from a request scope created for it.
+/// Service invocation: /v1.0/invoke/{id}/method/{method} with any verb, the catch-all that serves the dapr-app-id
+/// header and Basic-auth forms on the HTTP port, and the internal port that receives calls from other sidecars. The
+/// handlers are singletons taken once here and run as plain request delegates: a minimal-API parameter would resolve
+/// them per call from a request scope created for it. The two hot paths, /v1.0/invoke and the internal port, are
+/// branches of the pipeline ahead of endpoint routing, which they would only pass through to reach the one handler.
 /// </summary>
 public static class InvokeEndpoints
 {
-    public static void MapInvokeApi(this RouteGroupBuilder v1)
+    public static readonly PathString InvokePath = "/v1.0/invoke";
+
+    /// <summary>
+    /// /v1.0/invoke/... on the HTTP port (any case, as routing matched it): registered inside the error handling and
+    /// the API token check, and before routing.
+    /// </summary>
+    public static void UseInvokeApi(this IApplicationBuilder app, SidecarOptions options)
     {
-        var invoker = ((IEndpointRouteBuilder)v1).ServiceProvider.GetRequiredService<ServiceInvoker>();
-        v1.Map("/invoke/{**rest}", invoker.InvokeAsync);
+        var invoker = app.ApplicationServices.GetRequiredService<ServiceInvoker>();
+        var port = options.HttpPort;
+        app.MapWhen(
+            context => context.Connection.LocalPort == port && context.Request.Path.StartsWithSegments(InvokePath),
+            branch => branch.Run(invoker.InvokeAsync));
     }
 
     /// <summary>Whatever route daprd does not know is an invocation addressed by header or Basic auth.</summary>
@@ -26,9 +36,8 @@ public static class InvokeEndpoints
     }
 
     /// <summary>
-    /// The internal port serves one route, calls from other sidecars, so it is a branch of the pipeline of its own
-    /// instead of an endpoint: every proxied call skips endpoint routing (matching, the port and method policies) on
-    /// the callee side. Registered inside the error handling and before routing.
+    /// The internal port serves one route, calls from other sidecars (daprd's internal gRPC server), so all of it is
+    /// a branch: registered inside the error handling and before routing.
     /// </summary>
     public static void UseInternalInvocation(this IApplicationBuilder app, SidecarOptions options)
     {

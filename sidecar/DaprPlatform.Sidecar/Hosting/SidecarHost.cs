@@ -60,7 +60,8 @@ public static class SidecarHost
                 branch => branch.UseMiddleware<ApiTokenMiddleware>(token));
         }
 
-        // Routing runs here, after the internal port's branch; WebApplication would otherwise put it first.
+        // Routing runs here, after the invocation branches; WebApplication would otherwise put it first.
+        app.UseInvokeApi(options);
         app.UseInternalInvocation(options);
         app.UseRouting();
         app.MapDaprHttpApi(options);
