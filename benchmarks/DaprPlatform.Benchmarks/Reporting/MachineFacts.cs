@@ -40,7 +40,7 @@ public sealed record MachineFacts(int Cores, string Cpu, string Memory, string O
         | Cores | {Cores} ({Cpu}) |
         | Memory | {Memory} |
         | OS | {Os} |
-        | Runtime | {Runtime}; sidecars as ./dapr-dev publishes them (NativeAOT) unless a row names another build, workstation GC, gen0 budget 2 MB |
+        | Runtime | {Runtime}; sidecars as ./dapr-dev publishes them (NativeAOT) unless a row names another build, workstation GC, gen0 budget 1 MB |
 
         """;
 

@@ -10,8 +10,8 @@ internal static class SidecarRuntimeTuning
     public static IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         // The workstation GC sizes gen0 from the L3 cache (tens of MB); a proxy's garbage is short-lived, and a
-        // 2 MB budget keeps a loaded sidecar about 20 MB smaller at the same CPU per request (docs/benchmarks.md).
+        // 1 MB budget keeps a loaded sidecar about 20 MB smaller at the same CPU per request (docs/benchmarks.md).
         // Hexadecimal without "0x": NativeAOT's configuration reader rejects the prefix (and ignored the setting).
-        ["DOTNET_GCgen0size"] = "200000",
+        ["DOTNET_GCgen0size"] = "100000",
     };
 }

@@ -90,7 +90,7 @@ public sealed class ProcessEnvironmentsTests
                 TextWriter.Null, TextWriter.Null, new Dictionary<string, string>(Caller) { [CliEnvironment.DaprdVariable] = daprd }, "/"));
             var callersOwn = new Dictionary<string, string>(Caller) { ["DOTNET_GCgen0size"] = "0x1000000" };
 
-            Assert.Equal("200000", ProcessEnvironments.ForSidecar(spec, Caller, settings.SidecarDefaults)["DOTNET_GCgen0size"]);
+            Assert.Equal("100000", ProcessEnvironments.ForSidecar(spec, Caller, settings.SidecarDefaults)["DOTNET_GCgen0size"]);
             Assert.Equal("0x1000000", ProcessEnvironments.ForSidecar(spec, callersOwn, settings.SidecarDefaults)["DOTNET_GCgen0size"]);
             Assert.False(ProcessEnvironments.ForApp(spec, Ports, Caller).ContainsKey("DOTNET_GCgen0size"));
         }

@@ -19,7 +19,7 @@ const runsOnDotnetHost = sidecarPath.toLowerCase().endsWith(".dll");
 
 // .NET runtime settings every sidecar starts with unless set, as ./dapr-dev starts them
 // (cli/DaprPlatform.Cli/Launch/SidecarRuntimeTuning.cs says why).
-const runtimeTuning = { DOTNET_GCgen0size: "200000" };
+const runtimeTuning = { DOTNET_GCgen0size: "100000" };
 
 // Sidecars register their apps for name resolution under DAPR_DEV_HOME; ./test.sh gives the run one of its own.
 // Run alone, this process gets a private one, never the developer's ~/.dapr-dev.
