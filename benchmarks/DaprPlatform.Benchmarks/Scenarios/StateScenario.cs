@@ -43,6 +43,7 @@ public sealed class StateScenario : IScenario
         var resources = environment.CreateResources().AddRedisStateStore(redisHost, StoreName);
         var sidecar = await environment.StartSidecarAsync(AppId, appPort: null, resources.Path, cancellationToken);
         var idle = SidecarMemory.ReadIdle(sidecar);
+        SampledProcess[] redisServer = [.. ServerProcesses.Redis(environment.Infrastructure).Select(pid => new SampledProcess("redis-server", pid))];
 
         // The same JSON on every path: serialized as Dapr.Client serializes state (System.Text.Json, web defaults).
         var padded = new PaddedValue(new string('x', Math.Max(0, context.PayloadSize - 10)));
@@ -122,13 +123,13 @@ public sealed class StateScenario : IScenario
 
         var report = new ScenarioReport(
             "State: save + get (state.redis)",
-            $"Each operation saves a {value.Length}-byte JSON value and reads it back ({KeysPerWorker} keys per worker, {concurrency} concurrent workers): as many as they can [max], and at a fixed rate of operations. Baseline: StackExchange.Redis 1.2.6 against the same Redis, writing the sidecar's layout (HSET data + HINCRBY version in one Lua script) and reading with HGETALL. HTTP: `POST /v1.0/state/{StoreName}` then `GET /v1.0/state/{StoreName}/{{key}}` over HTTP/1.1 keep-alive. gRPC: the official Dapr.Client 1.19.1 `DaprClient` (`SaveStateAsync` then `GetStateAsync`, JSON-serialized by the SDK), one client shared by all workers over one HTTP/2 channel.");
+            $"Each operation saves a {value.Length}-byte JSON value and reads it back ({KeysPerWorker} keys per worker, {concurrency} concurrent workers): as many as they can [max], and at a fixed rate of operations. Baseline: StackExchange.Redis (the sidecar's version) against the same Redis, writing the sidecar's layout (HSET data + HINCRBY version in one Lua script) and reading with HGETALL. HTTP: `POST /v1.0/state/{StoreName}` then `GET /v1.0/state/{StoreName}/{{key}}` over HTTP/1.1 keep-alive. gRPC: the official Dapr.Client 1.19.1 `DaprClient` (`SaveStateAsync` then `GetStateAsync`, JSON-serialized by the SDK), one client shared by all workers over one HTTP/2 channel.");
         context.Log.WriteLine("State (save + get)");
         foreach (var mode in context.Modes)
         {
-            var baseline = await context.MeasureAsync($"StackExchange.Redis direct{mode.Suffix}", direct, cancellationToken, settings: mode.Load);
-            var (http, httpUsage) = await MeasureSidecarAsync(context, sidecar, $"sidecar state API over HTTP (state.redis){mode.Suffix}", viaSidecar, mode, cancellationToken);
-            var (grpc, grpcUsage) = await MeasureSidecarAsync(context, sidecar, $"sidecar state API over gRPC, Dapr.Client (state.redis){mode.Suffix}", viaGrpc, mode, cancellationToken);
+            var (baseline, baseUsage) = await MeasureAsync(context, redisServer, [], $"StackExchange.Redis direct{mode.Suffix}", direct, mode, cancellationToken);
+            var (http, httpUsage) = await MeasureAsync(context, [SampledProcess.Sidecar("sidecar", sidecar), .. redisServer], [sidecar.Process.Id], $"sidecar state API over HTTP (state.redis){mode.Suffix}", viaSidecar, mode, cancellationToken);
+            var (grpc, grpcUsage) = await MeasureAsync(context, [SampledProcess.Sidecar("sidecar", sidecar), .. redisServer], [sidecar.Process.Id], $"sidecar state API over gRPC, Dapr.Client (state.redis){mode.Suffix}", viaGrpc, mode, cancellationToken);
 
             var pairBase = report.Add(ReportRow.From(baseline, $"direct: save + get{mode.Suffix}"));
             var pairHttp = report.Add(ReportRow.From(http, $"HTTP: save + get{mode.Suffix}"));
@@ -145,6 +146,7 @@ public sealed class StateScenario : IScenario
             report.Compare($"gRPC save{mode.Suffix}", saveBase, saveGrpc);
             report.Compare($"HTTP get{mode.Suffix}", getBase, getHttp);
             report.Compare($"gRPC get{mode.Suffix}", getBase, getGrpc);
+            report.AddProcesses($"direct {mode.Name}", baseUsage, baseline.AllOperations);
             SidecarMemory.Report(report, $"HTTP {mode.Name}", httpUsage, http.AllOperations, SidecarMemory.TargetFor(mode));
             SidecarMemory.Report(report, $"gRPC {mode.Name}", grpcUsage, grpc.AllOperations, SidecarMemory.TargetFor(mode));
             if (mode == context.TargetMode)
@@ -166,11 +168,14 @@ public sealed class StateScenario : IScenario
         return [report];
     }
 
-    private static async Task<(LoadResult Result, IReadOnlyList<ProcessUsage> Usage)> MeasureSidecarAsync(
-        BenchmarkContext context, SidecarProcess sidecar, string label, LoadOperation operation, LoadMode mode, CancellationToken cancellationToken)
+    /// <param name="sampled">The processes whose memory and CPU are reported; Redis's too, on every path, since the
+    /// paths' batching of commands shows in the server's CPU per operation.</param>
+    /// <param name="profiled">The processes --profile samples.</param>
+    private static async Task<(LoadResult Result, IReadOnlyList<ProcessUsage> Usage)> MeasureAsync(
+        BenchmarkContext context, IReadOnlyList<SampledProcess> sampled, int[] profiled, string label, LoadOperation operation, LoadMode mode, CancellationToken cancellationToken)
     {
-        await using var sampler = new ProcessSampler([SampledProcess.Sidecar("sidecar", sidecar)]);
-        var result = await context.MeasureAsync(label, operation, cancellationToken, [sidecar.Process.Id], mode.Load);
+        await using var sampler = new ProcessSampler(sampled);
+        var result = await context.MeasureAsync(label, operation, cancellationToken, profiled, mode.Load);
         return (result, await sampler.StopAsync());
     }
 }
