@@ -14,6 +14,8 @@ public sealed class GcFiguresTests
         dotnet_gc_allocated_bytes_total 327690128
         # TYPE dotnet_gc_pause_seconds_total counter
         dotnet_gc_pause_seconds_total 0.21598
+        # TYPE dotnet_gc_committed_bytes gauge
+        dotnet_gc_committed_bytes 6291456
         # TYPE dotnet_gc_collections_total counter
         dotnet_gc_collections_total{generation="0"} 125
         dotnet_gc_collections_total{generation="1"} 2
@@ -21,20 +23,21 @@ public sealed class GcFiguresTests
         """;
 
     [Fact]
-    public void Reads_allocated_bytes_pause_and_the_collections_of_every_generation()
+    public void Reads_allocated_bytes_pause_committed_heap_and_the_collections_of_every_generation()
     {
         var figures = GcFigures.Parse(Scrape);
 
-        Assert.Equal(new GcFigures(327690128, 128, 0.21598), figures);
+        Assert.Equal(new GcFigures(327690128, 128, 0.21598, 6291456), figures);
     }
 
     [Fact]
     public void Two_readings_subtract_to_what_happened_between_them()
     {
-        var before = new GcFigures(1000, 4, 0.5);
-        var after = new GcFigures(5096, 10, 0.75);
+        var before = new GcFigures(1000, 4, 0.5, 2_000_000);
+        var after = new GcFigures(5096, 10, 0.75, 3_000_000);
 
-        Assert.Equal(new GcFigures(4096, 6, 0.25), after - before);
+        // The committed heap is a gauge: the later reading's value, not a difference.
+        Assert.Equal(new GcFigures(4096, 6, 0.25, 3_000_000), after - before);
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public sealed class ScenarioReport(string title, string setup)
         if (_processes.Count > 0)
         {
             var processes = new TextTable(
-                "Process [phase]", "peak RSS MB", "RSS after MB", "anon / file MB", "VmHWM MB", "PSS after MB", "CPU cores", "CPU ms/op", "threads", "alloc KB/op", "GCs", "GC pause ms");
+                "Process [phase]", "peak RSS MB", "RSS after MB", "anon / file MB", "VmHWM MB", "PSS after MB", "CPU cores", "CPU ms/op", "threads", "alloc KB/op", "GCs", "GC pause ms", "GC committed MB");
             foreach (var (phase, usage, operations) in _processes)
             {
                 processes.Add(
@@ -106,7 +106,8 @@ public sealed class ScenarioReport(string title, string setup)
                     usage.PeakThreads.ToString(CultureInfo.InvariantCulture),
                     usage.Gc is { } gc && operations > 0 ? F2(gc.AllocatedBytes / 1024 / operations) : "-",
                     usage.Gc is { } collected ? collected.Collections.ToString("0", CultureInfo.InvariantCulture) : "-",
-                    usage.Gc is { } paused ? F1(paused.PauseSeconds * 1000) : "-");
+                    usage.Gc is { } paused ? F1(paused.PauseSeconds * 1000) : "-",
+                    usage.Gc is { } heap ? F1(heap.CommittedBytes / 1024 / 1024) : "-");
             }
 
             Append(text, markdown, processes);
