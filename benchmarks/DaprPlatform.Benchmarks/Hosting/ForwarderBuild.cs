@@ -16,11 +16,23 @@ public static class ForwarderBuild
 
     public static string Executable => RepositoryRoot.Combine(".artifacts", "benchmarks", "forwarder", "forwarder");
 
+    private static readonly Lock PublishLock = new();
+    private static Task<string>? _published;
+
     /// <summary>
-    /// Publishes the forwarder (MSBuild's incremental build makes a second publish of unchanged sources quick), with
-    /// its symbols kept in the executable when <paramref name="withSymbols"/> (perf names its functions from them).
+    /// Publishes the forwarder once per run (the invocation scenario runs once per sidecar build compared), with its
+    /// symbols kept in the executable when <paramref name="withSymbols"/> (perf names its functions from them).
     /// </summary>
-    public static async Task<string> EnsureAsync(bool withSymbols, TextWriter log, CancellationToken cancellationToken)
+    public static Task<string> EnsureAsync(bool withSymbols, TextWriter log, CancellationToken cancellationToken)
+    {
+        lock (PublishLock)
+        {
+            // A failed or cancelled publish is tried again by the next caller.
+            return _published is { IsFaulted: false, IsCanceled: false } publishing ? publishing : _published = PublishAsync(withSymbols, log, cancellationToken);
+        }
+    }
+
+    private static async Task<string> PublishAsync(bool withSymbols, TextWriter log, CancellationToken cancellationToken)
     {
         log.WriteLine("Publishing the floor's forwarder with NativeAOT...");
         await using var publish = ManagedProcess.Start(

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace DaprPlatform.Benchmarks.Reporting;
@@ -69,8 +68,7 @@ public static class BuildComparison
                 var process = report?.Processes.FirstOrDefault(p => Key(p) == key);
                 cells.AddRange(process is not { } found
                     ? ["-", "-"]
-                    : [ScenarioReport.F1(found.Usage.PeakRssMb),
-                        found.Operations > 0 ? (found.Usage.CpuSeconds * 1000 / found.Operations).ToString("0.000", CultureInfo.InvariantCulture) : "-"]);
+                    : [ScenarioReport.F1(found.Usage.PeakRssMb), ScenarioReport.CpuMsPerOperation(found.Usage, found.Operations)]);
             }
 
             table.Add([.. cells]);

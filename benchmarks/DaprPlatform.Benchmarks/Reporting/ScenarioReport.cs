@@ -102,7 +102,7 @@ public sealed class ScenarioReport(string title, string setup)
             {
                 processes.Add(
                     $"{usage.Name} [{phase}]", F1(usage.PeakRssMb), F1(usage.RssAfterMb), $"{F1(usage.RssAnonAfterMb)} / {F1(usage.RssFileAfterMb)}", F1(usage.HighWaterMarkMb), F1(usage.PssAfterMb), F2(usage.CpuCores),
-                    operations > 0 ? (usage.CpuSeconds * 1000 / operations).ToString("0.000", CultureInfo.InvariantCulture) : "-",
+                    CpuMsPerOperation(usage, operations),
                     usage.PeakThreads.ToString(CultureInfo.InvariantCulture),
                     usage.Gc is { } gc && operations > 0 ? F2(gc.AllocatedBytes / 1024 / operations) : "-",
                     usage.Gc is { } collected ? collected.Collections.ToString("0", CultureInfo.InvariantCulture) : "-",
@@ -167,6 +167,10 @@ public sealed class ScenarioReport(string title, string setup)
     }
 
     public static string F0(double value) => double.IsNaN(value) ? "-" : value.ToString("0", CultureInfo.InvariantCulture);
+
+    /// <summary>A process's CPU time per operation run while it was sampled, in ms; "-" without operations.</summary>
+    public static string CpuMsPerOperation(ProcessUsage usage, long operations) =>
+        operations > 0 ? (usage.CpuSeconds * 1000 / operations).ToString("0.000", CultureInfo.InvariantCulture) : "-";
 
     public static string F1(double value) => double.IsNaN(value) ? "-" : value.ToString("0.0", CultureInfo.InvariantCulture);
 

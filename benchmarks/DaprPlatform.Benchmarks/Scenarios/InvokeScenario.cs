@@ -99,7 +99,7 @@ public sealed class InvokeScenario : IScenario
                 report.Note(
                     $"The floor{mode.Suffix}: two minimal forwarders add {ScenarioReport.Signed(floorRow.Latency.P50 - baseRow.Latency.P50)} ms at p50 and " +
                     $"{ScenarioReport.Signed(floorRow.Latency.P99 - baseRow.Latency.P99)} ms at p99; the sidecars' own work on top of that is " +
-                    $"{ScenarioReport.Signed(daprRow.Latency.P50 - floorRow.Latency.P50)} ms at p50 and {ScenarioReport.Signed(daprRow.Latency.P99 - floorRow.Latency.P99)} ms at p99.");
+                    $"{ScenarioReport.Signed(ownWork)} ms at p50 and {ScenarioReport.Signed(daprRow.Latency.P99 - floorRow.Latency.P99)} ms at p99.");
             }
 
             if (!mode.IsFixedRate && floorRow.OperationsPerSecond > 0)
