@@ -141,17 +141,12 @@ public sealed class BenchmarkEnvironment : IAsyncDisposable
 
     /// <summary>
     /// The environment of a process that should run like a sidecar without being one (the invocation floor's
-    /// forwarders): the sidecars' environment, their launch tuning, and as variables the runtime settings the
-    /// sidecar's own runtimeconfig carries (sidecar/DaprPlatform.Sidecar/DaprPlatform.Sidecar.csproj).
+    /// forwarders, which have the sidecar's runtime settings built in: sidecar/DaprPlatform.Sidecar/SidecarRuntime.props):
+    /// the sidecars' launch tuning and environment, as <see cref="SidecarProcess"/> gives them to a sidecar.
     /// </summary>
     public IReadOnlyDictionary<string, string?> SidecarRuntimeEnvironment()
     {
-        var environment = new Dictionary<string, string?>
-        {
-            ["DOTNET_TieredPGO"] = "0",
-            ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
-            ["DOTNET_SYSTEM_NET_HTTP_ENABLEACTIVITYPROPAGATION"] = "0",
-        };
+        var environment = new Dictionary<string, string?>();
         foreach (var (name, value) in SidecarProcess.RuntimeTuning)
         {
             environment[name] = System.Environment.GetEnvironmentVariable(name) ?? value;
